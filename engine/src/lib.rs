@@ -1,0 +1,11 @@
+//! orgforge-engine: the deterministic simulation of a company.
+//!
+//! **Architecture invariant:** the engine does no IO, reads no clock, calls no model and iterates
+//! no hash map. It turns a [`scenario::Scenario`] and a seed into an [`outcome::Outcome`]: a sealed
+//! event log plus the roster and a snapshot.
+
+pub mod artifact;
+pub mod event;
+pub mod log;
+pub mod outcome;
+pub mod scenario;

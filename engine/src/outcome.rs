@@ -1,0 +1,112 @@
+//! What a finished simulation hands to the later stages: the events, the roster and a snapshot.
+//!
+//! **API boundary**: `generators` and `output` consume [`Outcome`]. The snapshot is part of the
+//! output contract (`snapshot.json`), so it is `Serialize`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::event::Event;
+use crate::scenario::Scenario;
+
+/// Everything a run decided.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The resolved scenario (defaults filled in, `--days`/`--seed` applied).
+    pub scenario: Scenario,
+    /// The sealed event log, in sequence order.
+    pub events: Vec<Event>,
+    /// Everyone who worked at the company during the run.
+    pub roster: Roster,
+    /// Final state and daily series.
+    pub snapshot: Snapshot,
+}
+
+/// Everyone who worked at the company during the run, with when they were present.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Roster {
+    /// People in scenario order, hires appended in hire order.
+    pub people: Vec<RosterEntry>,
+}
+
+impl Roster {
+    /// Looks a person up by id.
+    pub fn get(&self, id: &str) -> Option<&RosterEntry> {
+        self.people.iter().find(|p| p.id == id)
+    }
+}
+
+/// One person of the roster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RosterEntry {
+    /// Stable handle.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+    /// Job title.
+    pub role: String,
+    /// Department id.
+    pub department: String,
+    /// Whether they lead their department.
+    pub is_lead: bool,
+    /// Writing style (snake case).
+    pub style: String,
+    /// Quirks from the persona.
+    pub quirks: Vec<String>,
+    /// Business hours start, "HH:MM".
+    pub hours_start: String,
+    /// Business hours end, "HH:MM".
+    pub hours_end: String,
+    /// First business day present (1 for day-1 staff).
+    pub joined_day: u32,
+    /// Business day of departure (absent from that day on), if they left.
+    pub left_day: Option<u32>,
+}
+
+/// Final state and daily series (`snapshot.json`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Business days simulated.
+    pub days: u32,
+    /// Ids of people present at the end.
+    pub active: Vec<String>,
+    /// Ids of people who left during the run.
+    pub departed: Vec<String>,
+    /// Ids of people hired during the run.
+    pub hired: Vec<String>,
+    /// Social graph at the end: undirected weighted edges, sorted.
+    pub edges: Vec<Edge>,
+    /// One entry per business day.
+    pub daily: Vec<DayState>,
+}
+
+/// An undirected weighted edge of the social graph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Edge {
+    /// Smaller id of the pair.
+    pub a: String,
+    /// Larger id of the pair.
+    pub b: String,
+    /// Tie strength.
+    pub weight: f64,
+}
+
+/// State recorded at the end of one business day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayState {
+    /// Business-day index.
+    pub day: u32,
+    /// Local date, YYYY-MM-DD.
+    pub date: String,
+    /// Organization morale in [0, 1].
+    pub morale: f64,
+    /// Mean stress of people present.
+    pub stress_mean: f64,
+    /// Stress per person present, by id.
+    pub stress: Vec<(String, f64)>,
+    /// Tickets not done at end of day.
+    pub tickets_open: u32,
+    /// Pull requests open at end of day.
+    pub prs_open: u32,
+}
