@@ -15,9 +15,7 @@ pub struct Outcome {
     pub scenario: Scenario,
     /// The sealed event log, in sequence order.
     pub events: Vec<Event>,
-    /// Everyone who worked at the company during the run.
-    pub roster: Roster,
-    /// Final state and daily series.
+    /// Final state, roster and daily series.
     pub snapshot: Snapshot,
 }
 
@@ -69,6 +67,8 @@ pub struct RosterEntry {
 pub struct Snapshot {
     /// Business days simulated.
     pub days: u32,
+    /// Everyone who worked at the company during the run.
+    pub roster: Roster,
     /// Ids of people present at the end.
     pub active: Vec<String>,
     /// Ids of people who left during the run.
