@@ -62,6 +62,8 @@ pub enum EventKind {
     OneOnOne(OneOnOne),
     AsyncQuestion(AsyncQuestion),
     DesignDiscussion(DesignDiscussion),
+    EmployeeDeparted(EmployeeDeparted),
+    EmployeeHired(EmployeeHired),
     DaySummary(DaySummary),
 }
 
@@ -82,6 +84,8 @@ impl EventKind {
             EventKind::OneOnOne(_) => "one_on_one",
             EventKind::AsyncQuestion(_) => "async_question",
             EventKind::DesignDiscussion(_) => "design_discussion",
+            EventKind::EmployeeDeparted(_) => "employee_departed",
+            EventKind::EmployeeHired(_) => "employee_hired",
             EventKind::DaySummary(_) => "day_summary",
         }
     }
@@ -93,6 +97,8 @@ impl EventKind {
             EventKind::Standup(f) => Some(&f.thread),
             EventKind::AsyncQuestion(f) => Some(&f.thread),
             EventKind::DesignDiscussion(f) => f.thread.as_ref(),
+            EventKind::EmployeeDeparted(f) => Some(&f.thread),
+            EventKind::EmployeeHired(f) => Some(&f.thread),
             _ => None,
         }
     }
@@ -414,6 +420,44 @@ pub struct DesignDiscussion {
     pub thread: Option<Thread>,
     /// Meeting notes page, for meetings.
     pub page: Option<PageRef>,
+}
+
+/// A ticket or review handed from one person to another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Handoff {
+    /// Ticket key, or pull-request number as a string for reviews and PR ownership.
+    pub item: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// Someone leaves the company (before the day's planning). Their work is handed off and their
+/// lead announces it in the department channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmployeeDeparted {
+    pub person: String,
+    pub department: String,
+    pub reason: String,
+    /// Share of their knowledge that is written down.
+    pub documented_pct: f64,
+    /// Open tickets reassigned (JIRA assignee changes).
+    pub tickets: Vec<Handoff>,
+    /// Pending pull-request reviews handed to another reviewer.
+    pub reviews: Vec<Handoff>,
+    /// Open pull requests they authored, handed to a new owner who finishes them.
+    pub pull_requests: Vec<Handoff>,
+    /// The lead's announcement.
+    pub thread: Thread,
+}
+
+/// Someone joins the company; their lead welcomes them in the department channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmployeeHired {
+    pub person: String,
+    pub name: String,
+    pub department: String,
+    pub role: String,
+    pub thread: Thread,
 }
 
 /// End-of-day counters.

@@ -5,7 +5,20 @@
 //! event log plus the roster and a snapshot.
 
 pub mod artifact;
+pub mod calendar;
+pub mod clock;
+mod collaboration;
 pub mod event;
+pub mod graph;
+mod lifecycle;
 pub mod log;
 pub mod outcome;
+pub mod rng;
 pub mod scenario;
+mod sim;
+mod thread;
+mod vocabulary;
+mod work;
+mod world;
+
+pub use sim::{EngineError, Simulation, SimulationBuilder, simulate};

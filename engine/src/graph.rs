@@ -1,0 +1,167 @@
+//! The social graph: sparse weighted ties between people, decaying daily, boosted by real work.
+//!
+//! Nodes are person indices; edges are undirected with weight in [floor, max]. Strong ties are
+//! short: any shortest-path use takes distance `1 / w`.
+
+use petgraph::stable_graph::{NodeIndex, StableUnGraph};
+use petgraph::visit::{EdgeRef, IntoEdgeReferences};
+
+use crate::scenario::Graph as GraphSpec;
+
+/// The social graph.
+#[derive(Debug, Clone)]
+pub struct SocialGraph {
+    graph: StableUnGraph<usize, f64>,
+    /// Node of each person index; `None` once removed.
+    nodes: Vec<Option<NodeIndex>>,
+    floor: f64,
+    max: f64,
+    decay: f64,
+}
+
+impl SocialGraph {
+    /// An empty graph with the scenario's bounds.
+    pub fn new(spec: &GraphSpec) -> SocialGraph {
+        SocialGraph {
+            graph: StableUnGraph::default(),
+            nodes: Vec::new(),
+            floor: spec.weight_floor,
+            max: spec.weight_max,
+            decay: spec.decay,
+        }
+    }
+
+    /// Adds person `person` (indices are dense and added in order).
+    pub fn add_person(&mut self, person: usize) {
+        if self.nodes.len() <= person {
+            self.nodes.resize(person + 1, None);
+        }
+        if self.nodes[person].is_none() {
+            self.nodes[person] = Some(self.graph.add_node(person));
+        }
+    }
+
+    /// Removes a person and their ties.
+    pub fn remove_person(&mut self, person: usize) {
+        if let Some(node) = self.nodes.get_mut(person).and_then(Option::take) {
+            self.graph.remove_node(node);
+        }
+    }
+
+    /// Sets the tie between `a` and `b` to at least `weight` (clamped to the bounds).
+    pub fn tie(&mut self, a: usize, b: usize, weight: f64) {
+        let (Some(na), Some(nb)) = (self.node(a), self.node(b)) else {
+            return;
+        };
+        if a == b {
+            return;
+        }
+        let weight = weight.clamp(self.floor, self.max);
+        match self.graph.find_edge(na, nb) {
+            Some(e) => {
+                if let Some(w) = self.graph.edge_weight_mut(e) {
+                    *w = w.max(weight);
+                }
+            }
+            None => {
+                self.graph.add_edge(na, nb, weight);
+            }
+        }
+    }
+
+    /// Boosts the tie between `a` and `b` by `amount`, creating it at the floor if new; capped.
+    pub fn boost(&mut self, a: usize, b: usize, amount: f64) {
+        let (Some(na), Some(nb)) = (self.node(a), self.node(b)) else {
+            return;
+        };
+        if a == b {
+            return;
+        }
+        match self.graph.find_edge(na, nb) {
+            Some(e) => {
+                if let Some(w) = self.graph.edge_weight_mut(e) {
+                    *w = (*w + amount).min(self.max);
+                }
+            }
+            None => {
+                self.graph.add_edge(na, nb, (self.floor + amount).min(self.max));
+            }
+        }
+    }
+
+    /// Boosts every pair among `people`.
+    pub fn boost_all(&mut self, people: &[usize], amount: f64) {
+        for (i, &a) in people.iter().enumerate() {
+            for &b in &people[i + 1..] {
+                self.boost(a, b, amount);
+            }
+        }
+    }
+
+    /// One day of decay toward the floor: `w <- floor + (w - floor) * decay`.
+    pub fn decay(&mut self) {
+        let (floor, decay) = (self.floor, self.decay);
+        for w in self.graph.edge_weights_mut() {
+            *w = floor + (*w - floor) * decay;
+        }
+    }
+
+    /// Weight of the tie between `a` and `b`, 0 when there is none.
+    pub fn weight(&self, a: usize, b: usize) -> f64 {
+        match (self.node(a), self.node(b)) {
+            (Some(na), Some(nb)) => self
+                .graph
+                .find_edge(na, nb)
+                .and_then(|e| self.graph.edge_weight(e))
+                .copied()
+                .unwrap_or(0.0),
+            _ => 0.0,
+        }
+    }
+
+    /// Number of edges.
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// Every edge as (smaller person, larger person, weight), sorted.
+    pub fn edges(&self) -> Vec<(usize, usize, f64)> {
+        let mut edges: Vec<(usize, usize, f64)> = (&self.graph)
+            .edge_references()
+            .map(|e| {
+                let a = self.graph[e.source()];
+                let b = self.graph[e.target()];
+                (a.min(b), a.max(b), *e.weight())
+            })
+            .collect();
+        edges.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+        edges
+    }
+
+    fn node(&self, person: usize) -> Option<NodeIndex> {
+        self.nodes.get(person).copied().flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decay_approaches_the_floor_and_boosts_cap() {
+        let spec = GraphSpec::default();
+        let mut g = SocialGraph::new(&spec);
+        for p in 0..3 {
+            g.add_person(p);
+        }
+        g.tie(0, 1, 10.0);
+        g.decay();
+        let expected = spec.weight_floor + (10.0 - spec.weight_floor) * spec.decay;
+        assert!((g.weight(0, 1) - expected).abs() < 1e-12);
+        g.boost(1, 2, 100.0);
+        assert_eq!(g.weight(1, 2), spec.weight_max);
+        assert_eq!(g.weight(0, 2), 0.0);
+        g.remove_person(1);
+        assert_eq!(g.edge_count(), 0);
+    }
+}
