@@ -101,7 +101,7 @@ pub(crate) fn plan_sprint(world: &mut World, department: usize) {
         if let Some(entry) = remaining.iter_mut().find(|r| r.0 == assignee) {
             entry.1 -= f64::from(points);
         }
-        emit_ticket_created(world, index, lead);
+        emit_ticket_created(world, index);
         new_tickets.push(index);
     }
 
@@ -260,8 +260,9 @@ fn draft_ticket(
     })
 }
 
-fn emit_ticket_created(world: &mut World, ticket: usize, reporter: usize) {
+fn emit_ticket_created(world: &mut World, ticket: usize) {
     let t = &world.tickets[ticket];
+    let reporter = t.reporter;
     let facts = TicketCreated {
         key: t.key.clone(),
         department: world.departments[t.department].id.clone(),

@@ -75,3 +75,73 @@ fn same_seed_same_events_different_seed_differs() {
     assert_eq!(a.snapshot, b.snapshot);
     assert_ne!(a.events.last().map(|e| &e.hash), c.events.last().map(|e| &e.hash));
 }
+
+/// Every authored item of the log, as (person, instant, flagged after hours, where).
+fn authored(outcome: &Outcome) -> Vec<(String, i64, bool, String)> {
+    use orgforge_engine::event::EventKind as K;
+    let mut items = Vec::new();
+    for e in &outcome.events {
+        let t = e.timestamp.timestamp();
+        if let Some(thread) = e.kind.thread() {
+            for m in &thread.messages {
+                items.push((m.author.clone(), m.timestamp.timestamp(), m.after_hours, format!("{} message", e.id)));
+            }
+        }
+        let who = match &e.kind {
+            K::TicketCreated(f) => Some(f.reporter.clone()),
+            K::TicketProgressed(f) if f.comment => Some(f.person.clone()),
+            K::PrOpened(f) => Some(f.author.clone()),
+            K::PrReviewed(f) => Some(f.reviewer.clone()),
+            K::PrMerged(f) => Some(f.merged_by.clone()),
+            K::PagePublished(f) => Some(f.author.clone()),
+            _ => None,
+        };
+        if let Some(who) = who {
+            items.push((who, t, e.after_hours, e.id.clone()));
+        }
+    }
+    items
+}
+
+#[test]
+fn authored_items_are_strictly_ordered_per_person_and_in_hours() {
+    for seed in [1, 2, 3] {
+        let outcome = run("default", 22, seed);
+        let mut items = authored(&outcome);
+        items.sort();
+        for pair in items.windows(2) {
+            if pair[0].0 == pair[1].0 {
+                assert!(pair[0].1 < pair[1].1, "seed {seed}: {} has two items at one time: {:?} {:?}", pair[0].0, pair[0], pair[1]);
+            }
+        }
+        let roster = &outcome.snapshot.roster;
+        for (who, t, after_hours, at) in &items {
+            let person = roster.get(who).unwrap_or_else(|| panic!("{who} not in roster"));
+            let local = chrono::DateTime::from_timestamp(*t, 0).map(|u| u.with_timezone(&chrono_tz::America::Chicago));
+            let local = local.unwrap_or_else(|| panic!("bad time"));
+            let hm = local.format("%H:%M").to_string();
+            if !after_hours {
+                assert!(hm >= person.hours_start && hm < person.hours_end, "seed {seed}: {who} at {hm} outside {}-{} ({at})", person.hours_start, person.hours_end);
+            }
+        }
+    }
+}
+
+#[test]
+fn nobody_acts_outside_their_employment() {
+    let outcome = run("default", 22, 5);
+    let roster = &outcome.snapshot.roster;
+    for e in &outcome.events {
+        for actor in &e.actors {
+            let person = roster.get(actor).unwrap_or_else(|| panic!("{actor} not in roster"));
+            assert!(e.day >= person.joined_day, "{} acts in {} before joining", actor, e.id);
+            if let Some(left) = person.left_day {
+                assert!(e.day < left, "{} acts in {} after leaving", actor, e.id);
+            }
+        }
+    }
+    for (who, _, _, at) in authored(&outcome) {
+        let person = roster.get(&who).unwrap_or_else(|| panic!("{who} not in roster"));
+        let _ = (person, at);
+    }
+}

@@ -1,0 +1,5 @@
+//! One module per subcommand: each turns parsed arguments into calls on the library crates.
+
+pub mod scenario;
+pub mod simulate;
+pub mod verify;
