@@ -38,8 +38,7 @@ pub(crate) fn standups(world: &mut World) {
             let hours_yesterday: f64 = world.people[person]
                 .hours_logged_last_day
                 .iter()
-                .map(|x| x.1)
-                .sum();
+                .fold(0.0, |sum, x| sum + x.1);
             let blocked = ticket.is_some() && world.rng.collaboration.chance(0.08);
             let intent = Intent::StandupUpdate {
                 ticket: ticket.map(|t| world.tickets[t].key.clone()),
@@ -92,6 +91,7 @@ pub(crate) fn one_on_ones(world: &mut World) {
                 continue;
             };
             let topics: Vec<String> = next_ticket(world, report)
+                .filter(|&t| world.tickets[t].created_at < meeting.start)
                 .map(|t| world.tickets[t].key.clone())
                 .into_iter()
                 .collect();
@@ -166,9 +166,13 @@ pub(crate) fn async_questions(world: &mut World) {
         };
         let (day_start, _) = world.clocks.hours(asker).unwrap_or((0, 0));
         let offset = i64::from(world.rng.collaboration.between(30, 420)) * MINUTE;
+        // A question about a ticket comes after the ticket exists.
+        let earliest = ticket.map_or(day_start + offset, |t| {
+            (day_start + offset).max(world.tickets[t].created_at + 5 * MINUTE)
+        });
         let channel = system_channel(world, system, world.people[asker].department);
         let mut thread = ThreadBuilder::new(channel);
-        let Some(asked_at) = thread.post(world, asker, day_start + offset, Intent::Question) else {
+        let Some(asked_at) = thread.post(world, asker, earliest, Intent::Question) else {
             continue;
         };
         let cadence = i64::from(world.rng.collaboration.between(3, 40)) * MINUTE;
@@ -402,7 +406,7 @@ pub(crate) fn adhoc_pages(world: &mut World) {
             continue;
         };
         let links: Vec<String> = next_ticket(world, author)
-            .filter(|&t| world.tickets[t].system == Some(system))
+            .filter(|&t| world.tickets[t].system == Some(system) && world.tickets[t].created_at < block.start)
             .map(|t| world.tickets[t].key.clone())
             .into_iter()
             .collect();

@@ -151,7 +151,8 @@ fn run_day(world: &mut World, day: u32, hired: &mut Vec<String>) -> Result<(), E
         }
     }
     let weekday = date.weekday();
-    if world.spec.sprints.standup_days.iter().any(|d| d.to_chrono() == weekday) {
+    // Sprint planning replaces the stand-up on a sprint's first day.
+    if !sprint_start && world.spec.sprints.standup_days.iter().any(|d| d.to_chrono() == weekday) {
         collaboration::standups(world);
     }
     let retros = if sprint_end { collaboration::book_retros(world) } else { Vec::new() };

@@ -290,17 +290,22 @@ fn emit_ticket_created(world: &mut World, ticket: usize) {
 
 /// The next ticket a person should work on: in progress first, then by priority and key order.
 pub(crate) fn next_ticket(world: &World, person: usize) -> Option<usize> {
-    world
-        .tickets
+    // Work stays inside the department (handoffs go to colleagues), so its sprint list suffices.
+    let department = world.people[person].department;
+    world.departments[department]
+        .sprint_tickets
         .iter()
-        .enumerate()
-        .filter(|(_, t)| {
+        .copied()
+        .filter(|&i| {
+            let t = &world.tickets[i];
             t.assignee == person
                 && t.sprint == world.sprint
                 && matches!(t.status, TicketStatus::ToDo | TicketStatus::InProgress)
         })
-        .min_by_key(|(i, t)| (t.status != TicketStatus::InProgress, t.priority, *i))
-        .map(|(i, _)| i)
+        .min_by_key(|&i| {
+            let t = &world.tickets[i];
+            (t.status != TicketStatus::InProgress, t.priority, i)
+        })
 }
 
 /// Everyone present puts their focus hours into tickets.

@@ -145,3 +145,25 @@ fn nobody_acts_outside_their_employment() {
         let _ = (person, at);
     }
 }
+
+#[test]
+fn tickets_are_never_mentioned_before_they_exist() {
+    use orgforge_engine::event::EventKind as K;
+    for seed in [1, 9] {
+        let outcome = run("default", 22, seed);
+        let mut created: BTreeMap<String, i64> = BTreeMap::new();
+        for e in &outcome.events {
+            if let K::TicketCreated(f) = &e.kind {
+                created.insert(f.key.clone(), e.timestamp.timestamp());
+            }
+        }
+        for e in &outcome.events {
+            let text = serde_json::to_string(&e.kind).unwrap_or_default();
+            for token in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')) {
+                if let Some(&at) = created.get(token) {
+                    assert!(at <= e.timestamp.timestamp(), "seed {seed}: {} mentions {token} before it was filed", e.id);
+                }
+            }
+        }
+    }
+}
