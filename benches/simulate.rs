@@ -1,1 +1,65 @@
-fn main() {}
+//! Benchmarks of whole runs (criterion).
+//!
+//! Back of the envelope: the default scenario (≈50 people, 22 days) decides ≈5,000 events and
+//! ≈1,500 artifacts; at a few microseconds per event and tens of microseconds per rendered and
+//! hashed file, the whole pipeline should take well under 0.5 s, dominated by rendering and disk.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use orgforge_engine::Simulation;
+use orgforge_engine::scenario::{self, Overrides, Scenario};
+use orgforge_generators::TemplateBackend;
+use orgforge_output::{RunInfo, WriteOptions};
+
+fn load(name: &str) -> Scenario {
+    let path = format!("{}/scenarios/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    scenario::load(&text, &path, Overrides::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn whole_run(scenario: &Scenario, out: &std::path::Path) {
+    let outcome = Simulation::builder(scenario.clone())
+        .build()
+        .run()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut prose = TemplateBackend::new();
+    let corpus =
+        orgforge_generators::render(&outcome, &mut prose).unwrap_or_else(|e| panic!("{e}"));
+    let options = WriteOptions {
+        force: true,
+        run: RunInfo::default(),
+        model_sha256: None,
+    };
+    let summary = orgforge_output::write_run(out, &outcome, &corpus, &options)
+        .unwrap_or_else(|e| panic!("{e}"));
+    black_box(summary);
+}
+
+fn benches(c: &mut Criterion) {
+    let temp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let default = load("default");
+    c.bench_function("engine_default_22_days", |b| {
+        b.iter(|| {
+            black_box(
+                Simulation::builder(default.clone())
+                    .build()
+                    .run()
+                    .map(|o| o.events.len()),
+            )
+        })
+    });
+    c.bench_function("pipeline_default_22_days_to_disk", |b| {
+        b.iter(|| whole_run(&default, &temp.path().join("default")))
+    });
+    let large = load("large");
+    let mut group = c.benchmark_group("large");
+    group.sample_size(10);
+    group.bench_function("pipeline_large_22_days_to_disk", |b| {
+        b.iter(|| whole_run(&large, &temp.path().join("large")))
+    });
+    group.finish();
+}
+
+criterion_group!(simulate, benches);
+criterion_main!(simulate);

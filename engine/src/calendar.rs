@@ -131,7 +131,8 @@ mod tests {
             ..Spec::default()
         };
         // 2026-02-28 is a Saturday.
-        let cal = BusinessCalendar::new("UTC", date(2026, 2, 28), 4, &spec).unwrap_or_else(|e| panic!("{e}"));
+        let cal = BusinessCalendar::new("UTC", date(2026, 2, 28), 4, &spec)
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(cal.date(1), date(2026, 3, 2));
         assert_eq!(cal.date(2), date(2026, 3, 3));
         assert_eq!(cal.date(3), date(2026, 3, 5));
@@ -150,6 +151,8 @@ mod tests {
 
     #[test]
     fn unknown_zone_is_an_error() {
-        assert!(BusinessCalendar::new("Mars/Olympus", date(2026, 3, 2), 1, &Spec::default()).is_err());
+        assert!(
+            BusinessCalendar::new("Mars/Olympus", date(2026, 3, 2), 1, &Spec::default()).is_err()
+        );
     }
 }

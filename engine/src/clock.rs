@@ -64,29 +64,36 @@ impl Timeline {
 
     /// The longest free stretch starting at the first free second at or after `earliest`,
     /// capped at `max_seconds`, if it is at least `min_seconds` long.
-    fn first_stretch(&self, earliest: Instant, min_seconds: i64, max_seconds: i64) -> Option<Block> {
+    fn first_stretch(
+        &self,
+        earliest: Instant,
+        min_seconds: i64,
+        max_seconds: i64,
+    ) -> Option<Block> {
         if !self.present {
             return None;
         }
         let mut candidate = earliest.max(self.day_start);
         loop {
-            let next_busy = self
-                .busy
-                .iter()
-                .find(|b| b.end > candidate)
-                .copied();
+            let next_busy = self.busy.iter().find(|b| b.end > candidate).copied();
             match next_busy {
                 Some(b) if b.start <= candidate => candidate = b.end,
                 Some(b) => {
                     let end = b.start.min(self.day_end).min(candidate + max_seconds);
                     if end - candidate >= min_seconds {
-                        return Some(Block { start: candidate, end });
+                        return Some(Block {
+                            start: candidate,
+                            end,
+                        });
                     }
                     candidate = b.end;
                 }
                 None => {
                     let end = self.day_end.min(candidate + max_seconds);
-                    return (end - candidate >= min_seconds).then_some(Block { start: candidate, end });
+                    return (end - candidate >= min_seconds).then_some(Block {
+                        start: candidate,
+                        end,
+                    });
                 }
             }
             if candidate >= self.day_end {
@@ -97,7 +104,11 @@ impl Timeline {
 
     fn book(&mut self, block: Block) {
         debug_assert!(block.start >= self.day_start && block.end <= self.day_end);
-        debug_assert!(self.busy.iter().all(|b| b.end <= block.start || b.start >= block.end));
+        debug_assert!(
+            self.busy
+                .iter()
+                .all(|b| b.end <= block.start || b.start >= block.end)
+        );
         debug_assert!(self.busy.len() < MAX_BLOCKS_PER_DAY);
         let at = self.busy.partition_point(|b| b.start < block.start);
         self.busy.insert(at, block);
@@ -162,7 +173,13 @@ impl Clocks {
     }
 
     /// Books the first free stretch at or after `earliest`, between `min` and `max` seconds long.
-    pub fn stretch(&mut self, person: usize, earliest: Instant, min: i64, max: i64) -> Option<Block> {
+    pub fn stretch(
+        &mut self,
+        person: usize,
+        earliest: Instant,
+        min: i64,
+        max: i64,
+    ) -> Option<Block> {
         let timeline = self.timelines.get_mut(person)?;
         let block = timeline.first_stretch(earliest, min, max)?;
         timeline.book(block);
@@ -181,7 +198,12 @@ impl Clocks {
         let mut start = slot;
         let latest_end = attendees
             .iter()
-            .filter_map(|&p| self.timelines.get(p).filter(|t| t.present).map(|t| t.day_end))
+            .filter_map(|&p| {
+                self.timelines
+                    .get(p)
+                    .filter(|t| t.present)
+                    .map(|t| t.day_end)
+            })
             .min()?;
         while start + seconds <= latest_end {
             let all_free = attendees.iter().all(|&p| {
@@ -223,8 +245,20 @@ mod tests {
         let mut c = clocks();
         let a = c.solo(0, 0, 2 * HOUR);
         let b = c.solo(0, 0, 2 * HOUR);
-        assert_eq!(a, Some(Block { start: 0, end: 2 * HOUR }));
-        assert_eq!(b, Some(Block { start: 2 * HOUR, end: 4 * HOUR }));
+        assert_eq!(
+            a,
+            Some(Block {
+                start: 0,
+                end: 2 * HOUR
+            })
+        );
+        assert_eq!(
+            b,
+            Some(Block {
+                start: 2 * HOUR,
+                end: 4 * HOUR
+            })
+        );
         assert!(c.solo(0, 0, 5 * HOUR).is_none());
     }
 
@@ -233,10 +267,22 @@ mod tests {
         let mut c = clocks();
         c.solo(1, 0, 2 * HOUR); // person 1 busy 01:00-03:00
         let m = c.meeting(&[0, 1], 0, HOUR);
-        assert_eq!(m, Some(Block { start: 3 * HOUR, end: 4 * HOUR }));
+        assert_eq!(
+            m,
+            Some(Block {
+                start: 3 * HOUR,
+                end: 4 * HOUR
+            })
+        );
         // Person 0's solo work now fills the gap before the meeting.
         let s = c.stretch(0, 0, 30 * MINUTE, 5 * HOUR);
-        assert_eq!(s, Some(Block { start: 0, end: 3 * HOUR }));
+        assert_eq!(
+            s,
+            Some(Block {
+                start: 0,
+                end: 3 * HOUR
+            })
+        );
     }
 
     #[test]

@@ -29,12 +29,18 @@ pub(crate) fn standups(world: &mut World) {
         let mut order: Vec<usize> = members.clone();
         // The lead opens the thread.
         order.sort_by_key(|&p| p != lead);
-        let slot = world.calendar.at(world.date, world.spec.sprints.standup_time);
+        let slot = world
+            .calendar
+            .at(world.date, world.spec.sprints.standup_time);
         let mut thread = ThreadBuilder::new(world.departments[department].home_channel.clone());
         let mut root_at = None;
         for person in order {
-            let ticket = next_ticket(world, person)
-                .or_else(|| world.people[person].hours_logged_last_day.first().map(|x| x.0));
+            let ticket = next_ticket(world, person).or_else(|| {
+                world.people[person]
+                    .hours_logged_last_day
+                    .first()
+                    .map(|x| x.0)
+            });
             let hours_yesterday: f64 = world.people[person]
                 .hours_logged_last_day
                 .iter()
@@ -49,7 +55,9 @@ pub(crate) fn standups(world: &mut World) {
             if let Some(at) = thread.post(world, person, earliest, intent) {
                 root_at.get_or_insert(at);
                 if person != lead {
-                    world.graph.boost(person, lead, world.spec.graph.boost_thread_reply);
+                    world
+                        .graph
+                        .boost(person, lead, world.spec.graph.boost_thread_reply);
                 }
             }
         }
@@ -66,7 +74,13 @@ pub(crate) fn standups(world: &mut World) {
             thread,
         };
         let summary = format!("{} stand-up", world.departments[department].name);
-        world.emit(EventKind::Standup(facts), root_at, actors, artifacts, summary);
+        world.emit(
+            EventKind::Standup(facts),
+            root_at,
+            actors,
+            artifacts,
+            summary,
+        );
     }
 }
 
@@ -83,7 +97,7 @@ pub(crate) fn one_on_ones(world: &mut World) {
             if report == lead || !world.clocks.present(report) {
                 continue;
             }
-            if (world.day + position as u32) % every != 0 {
+            if !(world.day + position as u32).is_multiple_of(every) {
                 continue;
             }
             let slot = world.calendar.at(world.date, ClockTime::hm(13, 30));
@@ -95,7 +109,9 @@ pub(crate) fn one_on_ones(world: &mut World) {
                 .map(|t| world.tickets[t].key.clone())
                 .into_iter()
                 .collect();
-            world.graph.boost(lead, report, world.spec.graph.boost_one_on_one);
+            world
+                .graph
+                .boost(lead, report, world.spec.graph.boost_one_on_one);
             let facts = OneOnOne {
                 lead: world.id(lead),
                 report: world.id(report),
@@ -103,7 +119,13 @@ pub(crate) fn one_on_ones(world: &mut World) {
                 topics,
             };
             let summary = format!("1:1 {} / {}", world.id(lead), world.id(report));
-            world.emit(EventKind::OneOnOne(facts), meeting.start, vec![lead, report], Vec::new(), summary);
+            world.emit(
+                EventKind::OneOnOne(facts),
+                meeting.start,
+                vec![lead, report],
+                Vec::new(),
+                summary,
+            );
         }
     }
 }
@@ -176,20 +198,27 @@ pub(crate) fn async_questions(world: &mut World) {
             continue;
         };
         let cadence = i64::from(world.rng.collaboration.between(3, 40)) * MINUTE;
-        let Some(mut last) = thread.post(world, answerer, asked_at + cadence, Intent::Answer) else {
+        let Some(mut last) = thread.post(world, answerer, asked_at + cadence, Intent::Answer)
+        else {
             // Nobody answered today: the question stands alone (still a real thread root).
             let actors = vec![asker];
-            finish_question(world, thread, asker, answerer, system, ticket, asked_at, actors, false);
+            finish_question(
+                world, thread, asker, answerer, system, ticket, asked_at, actors, false,
+            );
             continue;
         };
-        world.graph.boost(asker, answerer, world.spec.graph.boost_thread_reply);
+        world
+            .graph
+            .boost(asker, answerer, world.spec.graph.boost_thread_reply);
         if world.rng.collaboration.chance(0.4) {
             let gap = i64::from(world.rng.collaboration.between(2, 20)) * MINUTE;
             if let Some(t) = thread.post(world, asker, last + gap, Intent::FollowUp) {
                 let gap = i64::from(world.rng.collaboration.between(2, 25)) * MINUTE;
                 if let Some(t2) = thread.post(world, answerer, t + gap, Intent::Answer) {
                     last = t2;
-                    world.graph.boost(asker, answerer, world.spec.graph.boost_thread_reply);
+                    world
+                        .graph
+                        .boost(asker, answerer, world.spec.graph.boost_thread_reply);
                 } else {
                     last = t;
                 }
@@ -207,7 +236,9 @@ pub(crate) fn async_questions(world: &mut World) {
             }
         }
         let actors = vec![asker, answerer];
-        finish_question(world, thread, asker, answerer, system, ticket, asked_at, actors, true);
+        finish_question(
+            world, thread, asker, answerer, system, ticket, asked_at, actors, true,
+        );
     }
 }
 
@@ -233,11 +264,26 @@ fn finish_question(
         thread,
     };
     let summary = if answered {
-        format!("{} asked about {}; {} answered", world.id(asker), world.systems[system].name, world.id(answerer))
+        format!(
+            "{} asked about {}; {} answered",
+            world.id(asker),
+            world.systems[system].name,
+            world.id(answerer)
+        )
     } else {
-        format!("{} asked about {}; no answer that day", world.id(asker), world.systems[system].name)
+        format!(
+            "{} asked about {}; no answer that day",
+            world.id(asker),
+            world.systems[system].name
+        )
     };
-    world.emit(EventKind::AsyncQuestion(facts), asked_at, actors, artifacts, summary);
+    world.emit(
+        EventKind::AsyncQuestion(facts),
+        asked_at,
+        actors,
+        artifacts,
+        summary,
+    );
 }
 
 /// Departments hold design discussions, as a thread or as a meeting with notes.
@@ -248,7 +294,12 @@ pub(crate) fn design_discussions(world: &mut World) {
     let collab = world.spec.collaboration.clone();
     for department in 0..world.departments.len() {
         let members = world.present_members(department);
-        if members.len() < 3 || !world.rng.collaboration.chance(collab.design_discussion_probability) {
+        if members.len() < 3
+            || !world
+                .rng
+                .collaboration
+                .chance(collab.design_discussion_probability)
+        {
             continue;
         }
         let owned = world.departments[department].owned_systems.clone();
@@ -257,9 +308,15 @@ pub(crate) fn design_discussions(world: &mut World) {
         } else {
             owned[world.rng.collaboration.index(owned.len())]
         };
-        let (pattern, options) = vocabulary::DESIGN_TOPICS[world.rng.collaboration.index(vocabulary::DESIGN_TOPICS.len())];
+        let (pattern, options) = vocabulary::DESIGN_TOPICS[world
+            .rng
+            .collaboration
+            .index(vocabulary::DESIGN_TOPICS.len())];
         let decision_index = world.rng.collaboration.index(options.len());
-        let mut alternative_index = world.rng.collaboration.index(options.len().saturating_sub(1).max(1));
+        let mut alternative_index = world
+            .rng
+            .collaboration
+            .index(options.len().saturating_sub(1).max(1));
         if alternative_index >= decision_index {
             alternative_index += 1;
         }
@@ -269,7 +326,12 @@ pub(crate) fn design_discussions(world: &mut World) {
         // Experts on the system first, then others, up to five participants.
         let mut participants: Vec<usize> = vec![lead];
         let mut candidates: Vec<usize> = members.iter().copied().filter(|&p| p != lead).collect();
-        candidates.sort_by_key(|&p| (!world.systems[system].experts.contains(&p), world.people[p].id.clone()));
+        candidates.sort_by_key(|&p| {
+            (
+                !world.systems[system].experts.contains(&p),
+                world.people[p].id.clone(),
+            )
+        });
         let extra = world.rng.collaboration.between(2, 4) as usize;
         participants.extend(candidates.into_iter().take(extra));
         let meeting = world.rng.collaboration.chance(collab.design_meeting_share);
@@ -292,7 +354,12 @@ pub(crate) fn design_discussions(world: &mut World) {
     }
 }
 
-fn design_thread(world: &mut World, department: usize, participants: Vec<usize>, mut facts: DesignDiscussion) {
+fn design_thread(
+    world: &mut World,
+    department: usize,
+    participants: Vec<usize>,
+    mut facts: DesignDiscussion,
+) {
     let proposer = participants.get(1).copied().unwrap_or(participants[0]);
     let lead = participants[0];
     let (day_start, _) = world.clocks.hours(proposer).unwrap_or((0, 0));
@@ -303,34 +370,59 @@ fn design_thread(world: &mut World, department: usize, participants: Vec<usize>,
     };
     let mut last = root;
     for &p in participants.iter().skip(2) {
-        let intent = if world.rng.collaboration.chance(0.35) { Intent::Concern } else { Intent::Agreement };
+        let intent = if world.rng.collaboration.chance(0.35) {
+            Intent::Concern
+        } else {
+            Intent::Agreement
+        };
         let gap = i64::from(world.rng.collaboration.between(4, 45)) * MINUTE;
         if let Some(t) = thread.post(world, p, last + gap, intent) {
             last = t;
-            world.graph.boost(p, proposer, world.spec.graph.boost_thread_reply);
+            world
+                .graph
+                .boost(p, proposer, world.spec.graph.boost_thread_reply);
         }
     }
     let gap = i64::from(world.rng.collaboration.between(5, 60)) * MINUTE;
-    if thread.post(world, lead, last + gap, Intent::Decision).is_none() {
+    if thread
+        .post(world, lead, last + gap, Intent::Decision)
+        .is_none()
+    {
         return;
     }
     if lead != proposer {
-        world.graph.boost(lead, proposer, world.spec.graph.boost_thread_reply);
+        world
+            .graph
+            .boost(lead, proposer, world.spec.graph.boost_thread_reply);
     }
     let actors = thread.authors().to_vec();
     let thread = thread.finish();
     let artifacts = world.thread_artifacts(&thread);
     facts.thread = Some(thread);
     let summary = format!("Design thread on {}: chose {}", facts.topic, facts.decision);
-    world.emit(EventKind::DesignDiscussion(facts), root, actors, artifacts, summary);
+    world.emit(
+        EventKind::DesignDiscussion(facts),
+        root,
+        actors,
+        artifacts,
+        summary,
+    );
 }
 
-fn design_meeting(world: &mut World, department: usize, system: usize, participants: Vec<usize>, mut facts: DesignDiscussion) {
+fn design_meeting(
+    world: &mut World,
+    department: usize,
+    system: usize,
+    participants: Vec<usize>,
+    mut facts: DesignDiscussion,
+) {
     let slot = world.calendar.at(world.date, ClockTime::hm(11, 0));
     let Some(meeting) = world.clocks.meeting(&participants, slot, 45 * MINUTE) else {
         return;
     };
-    world.graph.boost_all(&participants, world.spec.graph.boost_meeting);
+    world
+        .graph
+        .boost_all(&participants, world.spec.graph.boost_meeting);
     let author = participants[0];
     let Some(block) = world.clocks.solo(author, meeting.end, 30 * MINUTE) else {
         return;
@@ -339,11 +431,32 @@ fn design_meeting(world: &mut World, department: usize, system: usize, participa
     let page = new_page(world, department, title);
     facts.format = DiscussionFormat::Meeting;
     facts.page = Some(page.clone());
-    let page_artifact = ArtifactRef::Page { space: page.space.clone(), id: page.id };
-    let summary = format!("Design meeting on {}: chose {}", facts.topic, facts.decision);
+    let page_artifact = ArtifactRef::Page {
+        space: page.space.clone(),
+        id: page.id,
+    };
+    let summary = format!(
+        "Design meeting on {}: chose {}",
+        facts.topic, facts.decision
+    );
     let topic = facts.topic.clone();
-    world.emit(EventKind::DesignDiscussion(facts), meeting.start, participants.clone(), vec![page_artifact], summary);
-    publish_page(world, page, PageKind::Design, author, Some(system), Vec::new(), block, &topic);
+    world.emit(
+        EventKind::DesignDiscussion(facts),
+        meeting.start,
+        participants.clone(),
+        vec![page_artifact],
+        summary,
+    );
+    publish_page(
+        world,
+        page,
+        PageKind::Design,
+        author,
+        Some(system),
+        Vec::new(),
+        block,
+        &topic,
+    );
 }
 
 fn new_page(world: &mut World, department: usize, title: String) -> PageRef {
@@ -371,12 +484,22 @@ fn publish_page(
             let before = world.systems[s].coverage;
             let after = before + (1.0 - before) * PAGE_COVERAGE_GAIN;
             world.systems[s].coverage = after;
-            (Some(hours2(before * 100.0) / 100.0), Some(hours2(after * 100.0) / 100.0))
+            (
+                Some(hours2(before * 100.0) / 100.0),
+                Some(hours2(after * 100.0) / 100.0),
+            )
         }
         None => (None, None),
     };
-    let artifact = ArtifactRef::Page { space: page.space.clone(), id: page.id };
-    let summary = format!("{} published \"{}\" ({about})", world.id(author), page.title);
+    let artifact = ArtifactRef::Page {
+        space: page.space.clone(),
+        id: page.id,
+    };
+    let summary = format!(
+        "{} published \"{}\" ({about})",
+        world.id(author),
+        page.title
+    );
     let facts = PagePublished {
         page,
         kind,
@@ -386,7 +509,13 @@ fn publish_page(
         coverage_before: before,
         coverage_after: after,
     };
-    world.emit(EventKind::PagePublished(facts), at, vec![author], vec![artifact], summary);
+    world.emit(
+        EventKind::PagePublished(facts),
+        at,
+        vec![author],
+        vec![artifact],
+        summary,
+    );
 }
 
 /// People who know a system now and then write a page about it.
@@ -398,7 +527,8 @@ pub(crate) fn adhoc_pages(world: &mut World) {
         }
         let expertise = world.people[author].expertise.clone();
         let system = expertise[world.rng.collaboration.index(expertise.len())];
-        let pattern = vocabulary::PAGE_TITLES[world.rng.collaboration.index(vocabulary::PAGE_TITLES.len())];
+        let pattern =
+            vocabulary::PAGE_TITLES[world.rng.collaboration.index(vocabulary::PAGE_TITLES.len())];
         let title = vocabulary::fill(pattern, &world.systems[system].name);
         let (day_start, _) = world.clocks.hours(author).unwrap_or((0, 0));
         let offset = i64::from(world.rng.collaboration.between(0, 300)) * MINUTE;
@@ -406,13 +536,24 @@ pub(crate) fn adhoc_pages(world: &mut World) {
             continue;
         };
         let links: Vec<String> = next_ticket(world, author)
-            .filter(|&t| world.tickets[t].system == Some(system) && world.tickets[t].created_at < block.start)
+            .filter(|&t| {
+                world.tickets[t].system == Some(system) && world.tickets[t].created_at < block.start
+            })
             .map(|t| world.tickets[t].key.clone())
             .into_iter()
             .collect();
         let department = world.people[author].department;
         let page = new_page(world, department, title);
-        publish_page(world, page, PageKind::Adhoc, author, Some(system), links, block, "ad-hoc");
+        publish_page(
+            world,
+            page,
+            PageKind::Adhoc,
+            author,
+            Some(system),
+            links,
+            block,
+            "ad-hoc",
+        );
     }
 }
 
@@ -433,8 +574,14 @@ pub(crate) fn book_retros(world: &mut World) -> Vec<BookedRetro> {
         }
         let slot = world.calendar.at(world.date, world.spec.sprints.retro_time);
         if let Some(meeting) = world.clocks.meeting(&attendees, slot, 45 * MINUTE) {
-            world.graph.boost_all(&attendees, world.spec.graph.boost_meeting);
-            booked.push(BookedRetro { department, meeting, attendees });
+            world
+                .graph
+                .boost_all(&attendees, world.spec.graph.boost_meeting);
+            booked.push(BookedRetro {
+                department,
+                meeting,
+                attendees,
+            });
         }
     }
     booked
@@ -445,14 +592,23 @@ pub(crate) fn write_retros(world: &mut World, booked: Vec<BookedRetro>) {
     for retro in booked {
         let department = retro.department;
         let lead = world.departments[department].lead;
-        let facilitator = if retro.attendees.contains(&lead) { lead } else { retro.attendees[0] };
-        let Some(block) = world.clocks.solo(facilitator, retro.meeting.end, 30 * MINUTE) else {
+        let facilitator = if retro.attendees.contains(&lead) {
+            lead
+        } else {
+            retro.attendees[0]
+        };
+        let Some(block) = world
+            .clocks
+            .solo(facilitator, retro.meeting.end, 30 * MINUTE)
+        else {
             continue;
         };
         let tickets = world.departments[department].sprint_tickets.clone();
-        let (done, open): (Vec<usize>, Vec<usize>) = tickets
-            .iter()
-            .partition(|&&t| world.tickets[t].done_at.is_some_and(|d| d < retro.meeting.start));
+        let (done, open): (Vec<usize>, Vec<usize>) = tickets.iter().partition(|&&t| {
+            world.tickets[t]
+                .done_at
+                .is_some_and(|d| d < retro.meeting.start)
+        });
         let points_completed: u32 = done.iter().map(|&t| world.tickets[t].points).sum();
         let dept = &world.departments[department];
         let title = format!("{} Sprint {} retro", dept.prefix, world.sprint);
@@ -469,13 +625,34 @@ pub(crate) fn write_retros(world: &mut World, booked: Vec<BookedRetro>) {
             points_completed,
             duration_minutes: 45,
         };
-        let artifact = ArtifactRef::Page { space: page.space.clone(), id: page.id };
+        let artifact = ArtifactRef::Page {
+            space: page.space.clone(),
+            id: page.id,
+        };
         let summary = format!(
             "{} retro: {points_completed} of {} points done",
             world.departments[department].name, world.departments[department].sprint_points
         );
-        world.emit(EventKind::SprintRetro(facts), retro.meeting.start, retro.attendees.clone(), vec![artifact], summary);
-        let links: Vec<String> = tickets.iter().map(|&t| world.tickets[t].key.clone()).collect();
-        publish_page(world, page, PageKind::Retro, facilitator, None, links, block, "retro");
+        world.emit(
+            EventKind::SprintRetro(facts),
+            retro.meeting.start,
+            retro.attendees.clone(),
+            vec![artifact],
+            summary,
+        );
+        let links: Vec<String> = tickets
+            .iter()
+            .map(|&t| world.tickets[t].key.clone())
+            .collect();
+        publish_page(
+            world,
+            page,
+            PageKind::Retro,
+            facilitator,
+            None,
+            links,
+            block,
+            "retro",
+        );
     }
 }

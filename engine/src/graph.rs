@@ -84,7 +84,8 @@ impl SocialGraph {
                 }
             }
             None => {
-                self.graph.add_edge(na, nb, (self.floor + amount).min(self.max));
+                self.graph
+                    .add_edge(na, nb, (self.floor + amount).min(self.max));
             }
         }
     }
@@ -134,7 +135,7 @@ impl SocialGraph {
                 (a.min(b), a.max(b), *e.weight())
             })
             .collect();
-        edges.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+        edges.sort_by_key(|x| (x.0, x.1));
         edges
     }
 

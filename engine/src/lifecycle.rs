@@ -32,7 +32,11 @@ pub(crate) fn admit_hires(world: &mut World) -> Vec<usize> {
         .collect();
     let mut admitted = Vec::new();
     for hire in hires {
-        let Some(department) = world.departments.iter().position(|d| d.id == hire.department) else {
+        let Some(department) = world
+            .departments
+            .iter()
+            .position(|d| d.id == hire.department)
+        else {
             continue;
         };
         let person = world.add_person(&hire.person, department, world.day);
@@ -52,7 +56,12 @@ pub(crate) fn depart(world: &mut World) {
         .departures
         .iter()
         .filter(|d| d.day == world.day)
-        .filter_map(|d| world.person_index.get(&d.person).map(|&p| (p, d.reason.clone(), d.documented_pct)))
+        .filter_map(|d| {
+            world
+                .person_index
+                .get(&d.person)
+                .map(|&p| (p, d.reason.clone(), d.documented_pct))
+        })
         .collect();
     for (person, reason, documented_pct) in leaving {
         let department = world.people[person].department;
@@ -62,12 +71,18 @@ pub(crate) fn depart(world: &mut World) {
         // Open tickets go to the present colleague with the least open work, experts first.
         let mut tickets = Vec::new();
         let open: Vec<usize> = (0..world.tickets.len())
-            .filter(|&t| world.tickets[t].assignee == person && world.tickets[t].status != TicketStatus::Done)
+            .filter(|&t| {
+                world.tickets[t].assignee == person && world.tickets[t].status != TicketStatus::Done
+            })
             .collect();
         for t in open {
             let to = successor(world, person, world.tickets[t].system);
             world.tickets[t].assignee = to;
-            tickets.push(Handoff { item: world.tickets[t].key.clone(), from: world.id(person), to: world.id(to) });
+            tickets.push(Handoff {
+                item: world.tickets[t].key.clone(),
+                from: world.id(person),
+                to: world.id(to),
+            });
             artifacts.push(world.jira(t));
         }
 
@@ -83,7 +98,9 @@ pub(crate) fn depart(world: &mut World) {
                 let system = world.tickets[p.ticket].system;
                 let mut exclude = p.reviewers.clone();
                 exclude.push(p.owner);
-                let replacement = choose_reviewers(world, p.owner, system, &exclude).into_iter().next();
+                let replacement = choose_reviewers(world, p.owner, system, &exclude)
+                    .into_iter()
+                    .next();
                 let entry = &mut world.pull_requests[pr];
                 entry.reviewers.retain(|&r| r != person);
                 let was_pending = entry.pending.contains(&person);
@@ -93,25 +110,38 @@ pub(crate) fn depart(world: &mut World) {
                     if was_pending {
                         entry.pending.push(r);
                     }
-                    reviews.push(Handoff { item: p.number.to_string(), from: world.id(person), to: world.id(r) });
+                    reviews.push(Handoff {
+                        item: p.number.to_string(),
+                        from: world.id(person),
+                        to: world.id(r),
+                    });
                 }
                 let entry = &mut world.pull_requests[pr];
                 if entry.state == PrState::InReview && entry.pending.is_empty() {
-                    entry.state = if entry.round >= entry.planned_rounds { PrState::Approved } else { PrState::ChangesRequested };
+                    entry.state = if entry.round >= entry.planned_rounds {
+                        PrState::Approved
+                    } else {
+                        PrState::ChangesRequested
+                    };
                 }
                 artifacts.push(world.pr_ref(pr));
             }
             if p.owner == person {
                 let to = world.tickets[p.ticket].assignee;
                 world.pull_requests[pr].owner = to;
-                pull_requests.push(Handoff { item: p.number.to_string(), from: world.id(person), to: world.id(to) });
+                pull_requests.push(Handoff {
+                    item: p.number.to_string(),
+                    from: world.id(person),
+                    to: world.id(to),
+                });
                 artifacts.push(world.pr_ref(pr));
             }
         }
 
         let (day_start, _) = world.clocks.hours(lead).unwrap_or((0, 0));
         let mut thread = ThreadBuilder::new(world.departments[department].home_channel.clone());
-        let Some(at) = thread.post(world, lead, day_start + 5 * MINUTE, Intent::Announcement) else {
+        let Some(at) = thread.post(world, lead, day_start + 5 * MINUTE, Intent::Announcement)
+        else {
             continue;
         };
         let thread = thread.finish();
@@ -128,8 +158,16 @@ pub(crate) fn depart(world: &mut World) {
             thread,
         };
         let summary = format!("{} left the company", world.id(person));
-        world.emit(EventKind::EmployeeDeparted(facts), at, vec![lead], refs, summary);
-        world.departments[department].members.retain(|&m| m != person);
+        world.emit(
+            EventKind::EmployeeDeparted(facts),
+            at,
+            vec![lead],
+            refs,
+            summary,
+        );
+        world.departments[department]
+            .members
+            .retain(|&m| m != person);
         world.graph.remove_person(person);
     }
 }
@@ -169,13 +207,19 @@ pub(crate) fn welcome(world: &mut World, hires: &[usize]) {
         let lead = world.departments[department].lead;
         let (day_start, _) = world.clocks.hours(lead).unwrap_or((0, 0));
         let mut thread = ThreadBuilder::new(world.departments[department].home_channel.clone());
-        let Some(at) = thread.post(world, lead, day_start + 10 * MINUTE, Intent::Announcement) else {
+        let Some(at) = thread.post(world, lead, day_start + 10 * MINUTE, Intent::Announcement)
+        else {
             continue;
         };
         let mut actors = vec![lead];
-        if thread.post(world, hire, at + 5 * MINUTE, Intent::Thanks).is_some() {
+        if thread
+            .post(world, hire, at + 5 * MINUTE, Intent::Thanks)
+            .is_some()
+        {
             actors.push(hire);
-            world.graph.boost(hire, lead, world.spec.graph.boost_thread_reply);
+            world
+                .graph
+                .boost(hire, lead, world.spec.graph.boost_thread_reply);
         }
         let thread = thread.finish();
         let artifacts = world.thread_artifacts(&thread);
@@ -187,7 +231,16 @@ pub(crate) fn welcome(world: &mut World, hires: &[usize]) {
             role: person.role.clone(),
             thread,
         };
-        let summary = format!("{} joined {}", person.id, world.departments[department].name);
-        world.emit(EventKind::EmployeeHired(facts), at, actors, artifacts, summary);
+        let summary = format!(
+            "{} joined {}",
+            person.id, world.departments[department].name
+        );
+        world.emit(
+            EventKind::EmployeeHired(facts),
+            at,
+            actors,
+            artifacts,
+            summary,
+        );
     }
 }

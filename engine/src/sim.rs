@@ -80,10 +80,18 @@ impl Simulation {
     }
 
     /// Runs every day, calling `progress(day, days)` after each.
-    pub fn run_with_progress(self, mut progress: impl FnMut(u32, u32)) -> Result<Outcome, EngineError> {
+    pub fn run_with_progress(
+        self,
+        mut progress: impl FnMut(u32, u32),
+    ) -> Result<Outcome, EngineError> {
         let scenario = self.scenario;
         let company = &scenario.company;
-        let calendar = BusinessCalendar::new(&company.timezone, company.start_date, scenario.days, &scenario.calendar)?;
+        let calendar = BusinessCalendar::new(
+            &company.timezone,
+            company.start_date,
+            scenario.days,
+            &scenario.calendar,
+        )?;
         let mut world = World::new(&scenario, calendar);
         lifecycle::schedule_departures(&mut world);
         let mut log = EventLog::new();
@@ -120,8 +128,8 @@ fn run_day(world: &mut World, day: u32, hired: &mut Vec<String>) -> Result<(), E
     let length = world.spec.sprints.length_days.max(1);
     world.day = day;
     world.date = world.calendar.date(day);
-    let sprint_start = (day - 1) % length == 0;
-    let sprint_end = day % length == 0;
+    let sprint_start = (day - 1).is_multiple_of(length);
+    let sprint_end = day.is_multiple_of(length);
     if sprint_start {
         world.sprint += 1;
     }
@@ -134,8 +142,12 @@ fn run_day(world: &mut World, day: u32, hired: &mut Vec<String>) -> Result<(), E
         .people
         .iter()
         .map(|p| {
-            p.employed_on(day)
-                .then(|| (world.calendar.at(date, p.hours.start), world.calendar.at(date, p.hours.end)))
+            p.employed_on(day).then(|| {
+                (
+                    world.calendar.at(date, p.hours.start),
+                    world.calendar.at(date, p.hours.end),
+                )
+            })
         })
         .collect();
     world.clocks.start_day(&hours);
@@ -152,10 +164,21 @@ fn run_day(world: &mut World, day: u32, hired: &mut Vec<String>) -> Result<(), E
     }
     let weekday = date.weekday();
     // Sprint planning replaces the stand-up on a sprint's first day.
-    if !sprint_start && world.spec.sprints.standup_days.iter().any(|d| d.to_chrono() == weekday) {
+    if !sprint_start
+        && world
+            .spec
+            .sprints
+            .standup_days
+            .iter()
+            .any(|d| d.to_chrono() == weekday)
+    {
         collaboration::standups(world);
     }
-    let retros = if sprint_end { collaboration::book_retros(world) } else { Vec::new() };
+    let retros = if sprint_end {
+        collaboration::book_retros(world)
+    } else {
+        Vec::new()
+    };
     collaboration::one_on_ones(world);
     collaboration::design_discussions(world);
     work::review_pass(world);
@@ -172,20 +195,34 @@ fn run_day(world: &mut World, day: u32, hired: &mut Vec<String>) -> Result<(), E
 /// The day's last event: counters, stamped one second after the day's latest event.
 fn summarize_day(world: &mut World) {
     let day = world.day;
-    let latest = world
-        .drafts
+    let latest = world.drafts.iter().map(|d| d.timestamp).max().map_or_else(
+        || {
+            world
+                .calendar
+                .at(world.date, world.spec.calendar.business_hours.end)
+        },
+        |t| t.timestamp(),
+    );
+    let tickets_done = world
+        .tickets
         .iter()
-        .map(|d| d.timestamp)
-        .max()
-        .map_or_else(|| world.calendar.at(world.date, world.spec.calendar.business_hours.end), |t| t.timestamp());
-    let tickets_done = world.tickets.iter().filter(|t| t.status == TicketStatus::Done).count() as u32;
+        .filter(|t| t.status == TicketStatus::Done)
+        .count() as u32;
     let facts = DaySummary {
         headcount: world.people.iter().filter(|p| p.employed_on(day)).count() as u32,
         events: world.drafts.len() as u32,
         tickets_open: world.tickets.len() as u32 - tickets_done,
         tickets_done,
-        prs_open: world.pull_requests.iter().filter(|p| p.state != PrState::Merged).count() as u32,
-        prs_merged: world.pull_requests.iter().filter(|p| p.state == PrState::Merged).count() as u32,
+        prs_open: world
+            .pull_requests
+            .iter()
+            .filter(|p| p.state != PrState::Merged)
+            .count() as u32,
+        prs_merged: world
+            .pull_requests
+            .iter()
+            .filter(|p| p.state == PrState::Merged)
+            .count() as u32,
     };
     let summary = format!(
         "Day {day}: {} events, {} tickets open, {} PRs open",
@@ -210,14 +247,22 @@ fn next_morale(world: &World, morale: f64) -> f64 {
         .filter(|p| p.employed_on(world.day))
         .map(|p| p.stress)
         .collect();
-    let mean_stress = if present.is_empty() { 0.0 } else { present.iter().sum::<f64>() / present.len() as f64 };
+    let mean_stress = if present.is_empty() {
+        0.0
+    } else {
+        present.iter().sum::<f64>() / present.len() as f64
+    };
     let recent_departures = world
         .people
         .iter()
-        .filter(|p| p.left_day.is_some_and(|d| d <= world.day && world.day < d + 5))
+        .filter(|p| {
+            p.left_day
+                .is_some_and(|d| d <= world.day && world.day < d + 5)
+        })
         .count() as f64;
     // 30 is the stress of a calm organization; every 10 points above it costs 0.02 of target.
-    let target = (spec.equilibrium - 0.002 * (mean_stress - 30.0) - 0.03 * recent_departures).clamp(0.0, 1.0);
+    let target = (spec.equilibrium - 0.002 * (mean_stress - 30.0) - 0.03 * recent_departures)
+        .clamp(0.0, 1.0);
     (morale + spec.adjustment_rate * (target - morale)).clamp(0.0, 1.0)
 }
 
@@ -232,15 +277,27 @@ fn day_state(world: &World, morale: f64) -> DayState {
         .filter(|p| p.employed_on(world.day))
         .map(|p| (p.id.clone(), round4(p.stress)))
         .collect();
-    let stress_mean = if stress.is_empty() { 0.0 } else { stress.iter().map(|s| s.1).sum::<f64>() / stress.len() as f64 };
+    let stress_mean = if stress.is_empty() {
+        0.0
+    } else {
+        stress.iter().map(|s| s.1).sum::<f64>() / stress.len() as f64
+    };
     DayState {
         day: world.day,
         date: world.date.to_string(),
         morale: round4(morale),
         stress_mean: round4(stress_mean),
         stress,
-        tickets_open: world.tickets.iter().filter(|t| t.status != TicketStatus::Done).count() as u32,
-        prs_open: world.pull_requests.iter().filter(|p| p.state != PrState::Merged).count() as u32,
+        tickets_open: world
+            .tickets
+            .iter()
+            .filter(|t| t.status != TicketStatus::Done)
+            .count() as u32,
+        prs_open: world
+            .pull_requests
+            .iter()
+            .filter(|p| p.state != PrState::Merged)
+            .count() as u32,
     }
 }
 
@@ -269,7 +326,12 @@ fn snapshot(world: &World, daily: Vec<DayState>, hired: Vec<String>) -> Snapshot
             })
             .collect(),
     };
-    let active = world.people.iter().filter(|p| p.employed_on(days)).map(|p| p.id.clone()).collect();
+    let active = world
+        .people
+        .iter()
+        .filter(|p| p.employed_on(days))
+        .map(|p| p.id.clone())
+        .collect();
     let departed = world
         .people
         .iter()
@@ -283,11 +345,23 @@ fn snapshot(world: &World, daily: Vec<DayState>, hired: Vec<String>) -> Snapshot
         .map(|(a, b, w)| {
             let (a, b) = (world.id(a), world.id(b));
             let (a, b) = if a <= b { (a, b) } else { (b, a) };
-            Edge { a, b, weight: round4(w) }
+            Edge {
+                a,
+                b,
+                weight: round4(w),
+            }
         })
         .collect::<Vec<_>>();
     let mut edges = edges;
     edges.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
     let _ = HOUR;
-    Snapshot { days, roster, active, departed, hired, edges, daily }
+    Snapshot {
+        days,
+        roster,
+        active,
+        departed,
+        hired,
+        edges,
+        daily,
+    }
 }

@@ -23,7 +23,13 @@ impl ThreadBuilder {
 
     /// Posts a message by `author` at their first free time at or after `earliest` (and after
     /// the previous message). Returns its time, or `None` when it does not fit today.
-    pub fn post(&mut self, world: &mut World, author: usize, earliest: Instant, intent: Intent) -> Option<Instant> {
+    pub fn post(
+        &mut self,
+        world: &mut World,
+        author: usize,
+        earliest: Instant,
+        intent: Intent,
+    ) -> Option<Instant> {
         let after_previous = self
             .messages
             .last()
@@ -39,7 +45,14 @@ impl ThreadBuilder {
         self.push(world, author, at, intent, true);
     }
 
-    fn push(&mut self, world: &World, author: usize, at: Instant, intent: Intent, after_hours: bool) {
+    fn push(
+        &mut self,
+        world: &World,
+        author: usize,
+        at: Instant,
+        intent: Intent,
+        after_hours: bool,
+    ) {
         self.messages.push(Message {
             author: world.people[author].id.clone(),
             timestamp: world.calendar.timestamp(at),

@@ -60,31 +60,59 @@ pub const NON_CODE_TITLES: &[&str] = &[
 pub const DESIGN_TOPICS: &[(&str, &[&str])] = &[
     (
         "caching strategy for {}",
-        &["a read-through cache with a 5-minute TTL", "write-through caching", "no cache, faster queries"],
+        &[
+            "a read-through cache with a 5-minute TTL",
+            "write-through caching",
+            "no cache, faster queries",
+        ],
     ),
     (
         "retry policy for {}",
-        &["exponential backoff with jitter", "a fixed retry budget per request", "a dead-letter queue"],
+        &[
+            "exponential backoff with jitter",
+            "a fixed retry budget per request",
+            "a dead-letter queue",
+        ],
     ),
     (
         "schema migration plan for {}",
-        &["expand and contract in three deploys", "a one-shot migration in a maintenance window", "dual writes behind a flag"],
+        &[
+            "expand and contract in three deploys",
+            "a one-shot migration in a maintenance window",
+            "dual writes behind a flag",
+        ],
     ),
     (
         "API versioning for {}",
-        &["versioned URL paths", "a version header", "additive changes only"],
+        &[
+            "versioned URL paths",
+            "a version header",
+            "additive changes only",
+        ],
     ),
     (
         "alerting thresholds for {}",
-        &["alerts on error-budget burn rate", "static latency thresholds", "paging only on customer impact"],
+        &[
+            "alerts on error-budget burn rate",
+            "static latency thresholds",
+            "paging only on customer impact",
+        ],
     ),
     (
         "deploy pipeline for {}",
-        &["canary releases at 5 percent", "blue-green deploys", "a manual approval gate"],
+        &[
+            "canary releases at 5 percent",
+            "blue-green deploys",
+            "a manual approval gate",
+        ],
     ),
     (
         "data retention for {}",
-        &["90 days hot, one year archived", "30 days, then aggregates only", "retention set per customer"],
+        &[
+            "90 days hot, one year archived",
+            "30 days, then aggregates only",
+            "retention set per customer",
+        ],
     ),
 ];
 

@@ -2,7 +2,7 @@
 
 use crate::clock::{HOUR, MINUTE};
 use crate::event::{
-    EventKind, Intent, Priority, PrMerged, PrOpened, PrReviewed, ReviewVerdict, SprintPlanned,
+    EventKind, Intent, PrMerged, PrOpened, PrReviewed, Priority, ReviewVerdict, SprintPlanned,
     Thread, TicketCompleted, TicketCreated, TicketKind, TicketProgressed, TicketStatus,
 };
 use crate::rng::Draw;
@@ -31,9 +31,7 @@ pub(crate) fn plan_sprint(world: &mut World, department: usize) {
     }
     let spec = &world.spec.sprints;
     let minutes = if attendees.len() < 4 { 30 } else { 60 };
-    let slot = world
-        .calendar
-        .at(world.date, spec.planning_time);
+    let slot = world.calendar.at(world.date, spec.planning_time);
     let Some(meeting) = world.clocks.meeting(&attendees, slot, minutes * MINUTE) else {
         return;
     };
@@ -132,7 +130,11 @@ pub(crate) fn plan_sprint(world: &mut World, department: usize) {
         return;
     };
     let repliers: Vec<usize> = attendees.iter().copied().filter(|&p| p != lead).collect();
-    let reply_count = world.rng.collaboration.between(0, 2).min(repliers.len() as u32);
+    let reply_count = world
+        .rng
+        .collaboration
+        .between(0, 2)
+        .min(repliers.len() as u32);
     let mut after = root_at + 3 * MINUTE;
     for i in 0..reply_count as usize {
         let who = repliers[world.rng.collaboration.index(repliers.len())];
@@ -160,8 +162,14 @@ pub(crate) fn plan_sprint(world: &mut World, department: usize) {
         start_date: world.date,
         end_date,
         goal,
-        tickets: tickets.iter().map(|&t| world.tickets[t].key.clone()).collect(),
-        carried_over: carried.iter().map(|&t| world.tickets[t].key.clone()).collect(),
+        tickets: tickets
+            .iter()
+            .map(|&t| world.tickets[t].key.clone())
+            .collect(),
+        carried_over: carried
+            .iter()
+            .map(|&t| world.tickets[t].key.clone())
+            .collect(),
         points_committed: points,
         attendees: world.ids(&attendees),
         duration_minutes: minutes as u32,
@@ -227,7 +235,13 @@ fn draft_ticket(
     let scale = &world.spec.sprints.point_scale;
     let weights: Vec<f64> = scale
         .iter()
-        .map(|&p| if f64::from(p) <= capacity.max(1.0) { 1.0 } else { 0.0 })
+        .map(|&p| {
+            if f64::from(p) <= capacity.max(1.0) {
+                1.0
+            } else {
+                0.0
+            }
+        })
         .collect();
     let points = match world.rng.planning.weighted(&weights) {
         Some(i) => scale[i],
@@ -319,11 +333,11 @@ pub(crate) fn ticket_work(world: &mut World) {
                 break;
             };
             let remaining = world.tickets[ticket].actual_hours - world.tickets[ticket].spent_hours;
-            let remaining_seconds = ((remaining * HOUR as f64) / MINUTE as f64).ceil() as i64 * MINUTE;
+            let remaining_seconds =
+                ((remaining * HOUR as f64) / MINUTE as f64).ceil() as i64 * MINUTE;
             let max = remaining_seconds
                 .min(budget_seconds)
-                .min(MAX_WORK_STRETCH_SECONDS)
-                .max(MIN_WORK_STRETCH_SECONDS);
+                .clamp(MIN_WORK_STRETCH_SECONDS, MAX_WORK_STRETCH_SECONDS);
             let earliest = world.tickets[ticket].last_activity + MINUTE;
             let Some(block) = world
                 .clocks
@@ -382,7 +396,13 @@ fn log_hours(world: &mut World, person: usize, ticket: usize, hours: f64) {
     }
 }
 
-fn complete_ticket(world: &mut World, ticket: usize, person: usize, at: crate::calendar::Instant, pr: Option<u32>) {
+fn complete_ticket(
+    world: &mut World,
+    ticket: usize,
+    person: usize,
+    at: crate::calendar::Instant,
+    pr: Option<u32>,
+) {
     let t = &mut world.tickets[ticket];
     t.status = TicketStatus::Done;
     t.done_at = Some(at);
@@ -393,7 +413,11 @@ fn complete_ticket(world: &mut World, ticket: usize, person: usize, at: crate::c
         spent_hours: hours2(t.spent_hours),
         pr,
     };
-    let summary = format!("{} completed {}", world.id(person), world.tickets[ticket].key);
+    let summary = format!(
+        "{} completed {}",
+        world.id(person),
+        world.tickets[ticket].key
+    );
     let artifact = world.jira(ticket);
     world.emit(
         EventKind::TicketCompleted(facts),
@@ -406,7 +430,12 @@ fn complete_ticket(world: &mut World, ticket: usize, person: usize, at: crate::c
 
 /// Reviewers: the author's strongest ties among employed engineers who know the system, then
 /// department peers; ties broken by id.
-pub(crate) fn choose_reviewers(world: &World, author: usize, system: Option<usize>, exclude: &[usize]) -> Vec<usize> {
+pub(crate) fn choose_reviewers(
+    world: &World,
+    author: usize,
+    system: Option<usize>,
+    exclude: &[usize],
+) -> Vec<usize> {
     let wanted = world.spec.collaboration.reviewers_per_pr.max(1) as usize;
     let day = world.day;
     let eligible = |p: usize| {
@@ -426,7 +455,14 @@ pub(crate) fn choose_reviewers(world: &World, author: usize, system: Option<usiz
         list
     };
     let experts: Vec<usize> = system
-        .map(|s| world.systems[s].experts.iter().copied().filter(|&p| eligible(p)).collect())
+        .map(|s| {
+            world.systems[s]
+                .experts
+                .iter()
+                .copied()
+                .filter(|&p| eligible(p))
+                .collect()
+        })
         .unwrap_or_default();
     let mut chosen: Vec<usize> = rank(experts).into_iter().take(wanted).collect();
     if chosen.len() < wanted {
@@ -442,7 +478,12 @@ pub(crate) fn choose_reviewers(world: &World, author: usize, system: Option<usiz
     chosen
 }
 
-fn open_pull_request(world: &mut World, ticket: usize, author: usize, at: crate::calendar::Instant) {
+fn open_pull_request(
+    world: &mut World,
+    ticket: usize,
+    author: usize,
+    at: crate::calendar::Instant,
+) {
     let number = world.pull_requests.len() as u32 + 1;
     let system = world.tickets[ticket].system;
     let mut reviewers = choose_reviewers(world, author, system, &[]);
@@ -455,7 +496,10 @@ fn open_pull_request(world: &mut World, ticket: usize, author: usize, at: crate:
     let collab = &world.spec.collaboration;
     let mut planned_rounds = 1;
     while planned_rounds < collab.max_review_rounds.max(1)
-        && world.rng.reviews.chance(collab.changes_requested_probability)
+        && world
+            .rng
+            .reviews
+            .chance(collab.changes_requested_probability)
     {
         planned_rounds += 1;
     }
@@ -475,7 +519,12 @@ fn open_pull_request(world: &mut World, ticket: usize, author: usize, at: crate:
         .take(5)
         .collect::<Vec<_>>()
         .join("-");
-    let branch = format!("{}/{}-{}", world.people[author].id, t.key.to_lowercase(), slug);
+    let branch = format!(
+        "{}/{}-{}",
+        world.people[author].id,
+        t.key.to_lowercase(),
+        slug
+    );
     let scale = t.points.max(1);
     let additions = world.rng.reviews.between(10 * scale, 60 * scale);
     let deletions = world.rng.reviews.between(2 * scale, 25 * scale);
@@ -512,9 +561,19 @@ fn open_pull_request(world: &mut World, ticket: usize, author: usize, at: crate:
     t.status = TicketStatus::InReview;
     t.pull_request = Some(pr);
     t.last_activity = at;
-    let summary = format!("{} opened PR #{number} for {}", world.id(author), world.tickets[ticket].key);
+    let summary = format!(
+        "{} opened PR #{number} for {}",
+        world.id(author),
+        world.tickets[ticket].key
+    );
     let artifacts = vec![world.pr_ref(pr), world.jira(ticket)];
-    world.emit(EventKind::PrOpened(facts), at, vec![author], artifacts, summary);
+    world.emit(
+        EventKind::PrOpened(facts),
+        at,
+        vec![author],
+        artifacts,
+        summary,
+    );
 }
 
 /// Reviews, revisions and merges that can happen now, in pull-request order.
@@ -578,7 +637,13 @@ fn review(world: &mut World, pr: usize) {
         };
         let summary = format!("{} {word} PR #{number} (round {round})", world.id(reviewer));
         let artifact = world.pr_ref(pr);
-        world.emit(EventKind::PrReviewed(facts), at, vec![reviewer], vec![artifact], summary);
+        world.emit(
+            EventKind::PrReviewed(facts),
+            at,
+            vec![reviewer],
+            vec![artifact],
+            summary,
+        );
     }
     let p = &mut world.pull_requests[pr];
     if !requested_changes.is_empty() {
@@ -610,7 +675,10 @@ fn revise(world: &mut World, pr: usize) {
 fn merge(world: &mut World, pr: usize) {
     let p = &world.pull_requests[pr];
     let owner = p.owner;
-    let Some(block) = world.clocks.solo(owner, p.last_activity + 5 * MINUTE, 10 * MINUTE) else {
+    let Some(block) = world
+        .clocks
+        .solo(owner, p.last_activity + 5 * MINUTE, 10 * MINUTE)
+    else {
         return;
     };
     let merged_at = world.stamp(block, 1);
@@ -630,7 +698,13 @@ fn merge(world: &mut World, pr: usize) {
     };
     let summary = format!("{} merged PR #{number}", world.id(owner));
     let artifacts = vec![world.pr_ref(pr), world.jira(ticket)];
-    world.emit(EventKind::PrMerged(facts), merged_at, vec![owner], artifacts, summary);
+    world.emit(
+        EventKind::PrMerged(facts),
+        merged_at,
+        vec![owner],
+        artifacts,
+        summary,
+    );
     complete_ticket(world, ticket, owner, done_at, Some(number));
 }
 
@@ -638,7 +712,8 @@ fn merge(world: &mut World, pr: usize) {
 fn commit_sha(world: &mut World) -> String {
     let mut out = String::with_capacity(40);
     for _ in 0..5 {
-        let word = u64::from(world.rng.ids.between(0, u32::MAX)) << 32 | u64::from(world.rng.ids.between(0, u32::MAX));
+        let word = u64::from(world.rng.ids.between(0, u32::MAX)) << 32
+            | u64::from(world.rng.ids.between(0, u32::MAX));
         out.push_str(&format!("{word:016x}")[..8]);
     }
     out

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rand_chacha::ChaCha8Rng;
 
+use crate::artifact::ArtifactRef;
 use crate::calendar::{BusinessCalendar, Instant};
 use crate::clock::{Block, Clocks};
 use crate::event::{Draft, EventKind, Priority, TicketKind, TicketStatus};
-use crate::artifact::ArtifactRef;
 use crate::graph::SocialGraph;
 use crate::rng::{Draw, RngTree};
 use crate::scenario::{Hours, Person, Scenario, WritingStyle};
@@ -359,7 +359,9 @@ impl<'s> World<'s> {
     /// four stamped items of the same person, each with a seeded second.
     pub fn stamp(&mut self, block: Block, slot: i64) -> Instant {
         let quarter = (block.seconds() / 4).max(1);
-        let jitter = i64::from(self.rng.stamps.between(0, 59)).min(quarter - 1).max(0);
+        let jitter = i64::from(self.rng.stamps.between(0, 59))
+            .min(quarter - 1)
+            .max(0);
         block.start + quarter * slot.clamp(0, 3) + jitter
     }
 

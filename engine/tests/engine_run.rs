@@ -62,7 +62,12 @@ fn log_is_a_hash_chain_in_time_order() {
         prev = e.hash.clone();
     }
     for pair in outcome.events.windows(2) {
-        assert!(pair[0].timestamp <= pair[1].timestamp, "{} after {}", pair[0].id, pair[1].id);
+        assert!(
+            pair[0].timestamp <= pair[1].timestamp,
+            "{} after {}",
+            pair[0].id,
+            pair[1].id
+        );
     }
 }
 
@@ -73,7 +78,10 @@ fn same_seed_same_events_different_seed_differs() {
     let c = run("default", 8, 12);
     assert_eq!(a.events, b.events);
     assert_eq!(a.snapshot, b.snapshot);
-    assert_ne!(a.events.last().map(|e| &e.hash), c.events.last().map(|e| &e.hash));
+    assert_ne!(
+        a.events.last().map(|e| &e.hash),
+        c.events.last().map(|e| &e.hash)
+    );
 }
 
 /// Every authored item of the log, as (person, instant, flagged after hours, where).
@@ -84,7 +92,12 @@ fn authored(outcome: &Outcome) -> Vec<(String, i64, bool, String)> {
         let t = e.timestamp.timestamp();
         if let Some(thread) = e.kind.thread() {
             for m in &thread.messages {
-                items.push((m.author.clone(), m.timestamp.timestamp(), m.after_hours, format!("{} message", e.id)));
+                items.push((
+                    m.author.clone(),
+                    m.timestamp.timestamp(),
+                    m.after_hours,
+                    format!("{} message", e.id),
+                ));
             }
         }
         let who = match &e.kind {
@@ -111,17 +124,31 @@ fn authored_items_are_strictly_ordered_per_person_and_in_hours() {
         items.sort();
         for pair in items.windows(2) {
             if pair[0].0 == pair[1].0 {
-                assert!(pair[0].1 < pair[1].1, "seed {seed}: {} has two items at one time: {:?} {:?}", pair[0].0, pair[0], pair[1]);
+                assert!(
+                    pair[0].1 < pair[1].1,
+                    "seed {seed}: {} has two items at one time: {:?} {:?}",
+                    pair[0].0,
+                    pair[0],
+                    pair[1]
+                );
             }
         }
         let roster = &outcome.snapshot.roster;
         for (who, t, after_hours, at) in &items {
-            let person = roster.get(who).unwrap_or_else(|| panic!("{who} not in roster"));
-            let local = chrono::DateTime::from_timestamp(*t, 0).map(|u| u.with_timezone(&chrono_tz::America::Chicago));
+            let person = roster
+                .get(who)
+                .unwrap_or_else(|| panic!("{who} not in roster"));
+            let local = chrono::DateTime::from_timestamp(*t, 0)
+                .map(|u| u.with_timezone(&chrono_tz::America::Chicago));
             let local = local.unwrap_or_else(|| panic!("bad time"));
             let hm = local.format("%H:%M").to_string();
             if !after_hours {
-                assert!(hm >= person.hours_start && hm < person.hours_end, "seed {seed}: {who} at {hm} outside {}-{} ({at})", person.hours_start, person.hours_end);
+                assert!(
+                    hm >= person.hours_start && hm < person.hours_end,
+                    "seed {seed}: {who} at {hm} outside {}-{} ({at})",
+                    person.hours_start,
+                    person.hours_end
+                );
             }
         }
     }
@@ -133,15 +160,24 @@ fn nobody_acts_outside_their_employment() {
     let roster = &outcome.snapshot.roster;
     for e in &outcome.events {
         for actor in &e.actors {
-            let person = roster.get(actor).unwrap_or_else(|| panic!("{actor} not in roster"));
-            assert!(e.day >= person.joined_day, "{} acts in {} before joining", actor, e.id);
+            let person = roster
+                .get(actor)
+                .unwrap_or_else(|| panic!("{actor} not in roster"));
+            assert!(
+                e.day >= person.joined_day,
+                "{} acts in {} before joining",
+                actor,
+                e.id
+            );
             if let Some(left) = person.left_day {
                 assert!(e.day < left, "{} acts in {} after leaving", actor, e.id);
             }
         }
     }
     for (who, _, _, at) in authored(&outcome) {
-        let person = roster.get(&who).unwrap_or_else(|| panic!("{who} not in roster"));
+        let person = roster
+            .get(&who)
+            .unwrap_or_else(|| panic!("{who} not in roster"));
         let _ = (person, at);
     }
 }
@@ -161,7 +197,11 @@ fn tickets_are_never_mentioned_before_they_exist() {
             let text = serde_json::to_string(&e.kind).unwrap_or_default();
             for token in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')) {
                 if let Some(&at) = created.get(token) {
-                    assert!(at <= e.timestamp.timestamp(), "seed {seed}: {} mentions {token} before it was filed", e.id);
+                    assert!(
+                        at <= e.timestamp.timestamp(),
+                        "seed {seed}: {} mentions {token} before it was filed",
+                        e.id
+                    );
                 }
             }
         }

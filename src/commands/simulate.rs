@@ -35,7 +35,11 @@ pub fn run(args: SimulateArgs) -> Result<i32, Failure> {
                 .to_string(),
         ));
     }
-    let seed_source = if args.seed.is_some() { "--seed" } else { "scenario" };
+    let seed_source = if args.seed.is_some() {
+        "--seed"
+    } else {
+        "scenario"
+    };
     eprintln!(
         "orgforge: {} for {} business days, seed {} (from {seed_source})",
         scenario.company.name, scenario.days, scenario.seed
@@ -69,10 +73,12 @@ pub fn run(args: SimulateArgs) -> Result<i32, Failure> {
             cache_hits: 0,
         },
     };
-    let summary = orgforge_output::write_run(&args.out, &outcome, &corpus, &options).map_err(|e| match e {
-        OutputError::Exists { .. } => Failure::BadInput(e.to_string()),
-        other => Failure::Runtime(other.to_string()),
-    })?;
+    let summary = orgforge_output::write_run(&args.out, &outcome, &corpus, &options).map_err(
+        |e| match e {
+            OutputError::Exists { .. } => Failure::BadInput(e.to_string()),
+            other => Failure::Runtime(other.to_string()),
+        },
+    )?;
     let write_seconds = write_started.elapsed().as_secs_f64();
 
     if args.verbose {
@@ -80,7 +86,16 @@ pub fn run(args: SimulateArgs) -> Result<i32, Failure> {
             eprintln!("{line}");
         }
     }
-    println!("{}", summary_table(&outcome, &summary, started.elapsed().as_secs_f64(), write_seconds, &args.out));
+    println!(
+        "{}",
+        summary_table(
+            &outcome,
+            &summary,
+            started.elapsed().as_secs_f64(),
+            write_seconds,
+            &args.out
+        )
+    );
     Ok(0)
 }
 
@@ -121,7 +136,10 @@ fn summary_table(
     let mut rows: Vec<(String, String)> = vec![
         ("output".into(), out.display().to_string()),
         ("days".into(), outcome.snapshot.days.to_string()),
-        ("people".into(), outcome.snapshot.roster.people.len().to_string()),
+        (
+            "people".into(),
+            outcome.snapshot.roster.people.len().to_string(),
+        ),
         ("events".into(), outcome.events.len().to_string()),
     ];
     for (kind, count) in &summary.counts {
