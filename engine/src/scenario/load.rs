@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde_saphyr::{Error as YamlError, MessageFormatter};
 
-use super::locate::{Position, SourceIndex};
+use super::locate::{Position, SourceIndex, parent_path};
 use super::model::Scenario;
 use super::suggest::did_you_mean;
 use super::validate::{Problem, validate};
@@ -73,17 +73,18 @@ pub struct ScenarioError {
 }
 
 impl fmt::Display for ScenarioError {
+    /// Every diagnostic, a blank line between them, then a count when there is more than one.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (index, diagnostic) in self.diagnostics.iter().enumerate() {
             if index > 0 {
-                f.write_str("\n")?;
+                f.write_str("\n\n")?;
             }
-            writeln!(f, "{diagnostic}")?;
+            write!(f, "{diagnostic}")?;
         }
         match self.diagnostics.len() {
             0 => f.write_str("invalid scenario"),
             1 => Ok(()),
-            count => write!(f, "\n{count} problems in the scenario"),
+            count => write!(f, "\n\n{count} problems in the scenario"),
         }
     }
 }
@@ -186,7 +187,26 @@ fn yaml_diagnostic(error: &YamlError, text: &str, file: &str, index: &SourceInde
     while let YamlError::AliasError { error, .. } = inner {
         inner = error.without_snippet();
     }
-    let path = index.path_at(position);
+    let mut position = position;
+    let mut path = index.path_at(position);
+    if let YamlError::SerdeMissingField { .. } = inner {
+        // Reported at the last key read; point at the start of the mapping that lacks the key.
+        if let Some(owner) = path.and_then(parent_path) {
+            position = index.locate(owner);
+            path = Some(owner);
+        }
+    }
+    if let YamlError::Eof { .. } = inner
+        && index.is_empty()
+    {
+        let message = "the scenario is empty".to_string();
+        let suggestion = Some(
+            "a scenario needs at least `company`, `departments` and `people`; \
+             `orgforge scenario init` writes a complete one"
+                .to_string(),
+        );
+        return diagnostic(file, text, Position::START, message, suggestion);
+    }
     let scalar = index.scalar_at(position);
     let (message, suggestion) = describe(inner, path, scalar);
     let suggestion = suggestion.or_else(|| {
@@ -224,7 +244,10 @@ fn describe(
                 .or_else(|| Some(format!("expected one of: {}", expected.join(", ")))),
         ),
         YamlError::SerdeMissingField { field, .. } => (
-            format!("missing key `{field}`{}", owner_suffix(path)),
+            match path.filter(|path| !path.is_empty()) {
+                Some(owner) => format!("missing key `{field}` in `{owner}`"),
+                None => format!("missing key `{field}`"),
+            },
             Some(format!("add `{field}:` with a value")),
         ),
         YamlError::InvalidScalar { ty, .. } => {
@@ -260,14 +283,22 @@ fn describe(
             format!("{}expected a string, found nothing (null)", at(path)),
             None,
         ),
-        YamlError::Message { msg, .. } => {
-            let mut message = format!("{}{msg}", at(path));
-            if let Some(scalar) = scalar
-                && !msg.contains(scalar)
-            {
-                message.push_str(&format!(" (found `{scalar}`)"));
+        YamlError::Message { msg, .. } => match scalar {
+            Some(scalar) if !msg.contains(scalar) => {
+                (format!("{}`{scalar}` is invalid: {msg}", at(path)), None)
             }
-            (message, None)
+            _ => (format!("{}{msg}", at(path)), None),
+        },
+        YamlError::Unexpected { expected, .. } => {
+            let expected = match *expected {
+                "mapping start" => "a mapping of `key: value` entries",
+                "sequence start" => "a list",
+                other => other,
+            };
+            let found = scalar
+                .map(|scalar| format!(", found `{scalar}`"))
+                .unwrap_or_default();
+            (format!("{}expected {expected}{found}", at(path)), None)
         }
         other => (
             serde_saphyr::DefaultMessageFormatter
@@ -280,7 +311,7 @@ fn describe(
 
 /// " in `departments[0]`": the mapping that holds the node at `path`, if not the root.
 fn owner_suffix(path: Option<&str>) -> String {
-    match path.and_then(|path| path.rfind(['.', '[']).map(|at| &path[..at])) {
+    match path.and_then(parent_path) {
         Some(owner) if !owner.is_empty() => format!(" in `{owner}`"),
         _ => String::new(),
     }

@@ -175,6 +175,11 @@ impl SourceIndex {
         self.by_position.get(&position).map(String::as_str)
     }
 
+    /// Whether the document has no node at all (empty, or only comments).
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// The scalar text that starts at `position`.
     pub fn scalar_at(&self, position: Position) -> Option<&str> {
         self.scalars.get(&position).map(String::as_str)
@@ -190,7 +195,7 @@ fn join(parent: &str, key: &str) -> String {
 }
 
 /// `a.b[2].c` -> `a.b[2]` -> `a.b` -> `a` -> ``; `None` above the root.
-fn parent_path(path: &str) -> Option<&str> {
+pub(crate) fn parent_path(path: &str) -> Option<&str> {
     if path.is_empty() {
         return None;
     }

@@ -102,7 +102,9 @@ fn default_start_date() -> NaiveDate {
 }
 
 /// A day of the week, as written in YAML.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 #[allow(missing_docs)]
 pub enum Weekday {
@@ -131,8 +133,7 @@ impl Weekday {
 }
 
 /// A local time of day written "HH:MM".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, JsonSchema)]
-#[schemars(with = "String")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ClockTime {
     /// Minutes after midnight, 0..1440.
     pub minutes: u32,
@@ -160,6 +161,21 @@ impl ClockTime {
 impl std::fmt::Display for ClockTime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:02}:{:02}", self.minutes / 60, self.minutes % 60)
+    }
+}
+
+impl JsonSchema for ClockTime {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ClockTime".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // The same grammar as `ClockTime::parse`, so editors flag "25:00" as you type.
+        schemars::json_schema!({
+            "description": "A local time of day, \"HH:MM\" on a 24-hour clock.",
+            "type": "string",
+            "pattern": "^([01]?[0-9]|2[0-3]):[0-5][0-9]$",
+        })
     }
 }
 
@@ -258,7 +274,10 @@ impl Department {
     }
     /// The department's home channel.
     pub fn home_channel(&self) -> &str {
-        self.channels.first().map(String::as_str).unwrap_or(&self.id)
+        self.channels
+            .first()
+            .map(String::as_str)
+            .unwrap_or(&self.id)
     }
 }
 
@@ -454,7 +473,9 @@ impl Default for Collaboration {
 }
 
 /// Incident severities.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[allow(missing_docs)]
 pub enum Severity {
     P1,
@@ -714,7 +735,9 @@ pub struct External {
 }
 
 /// A customer account tier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Tier {
@@ -765,7 +788,9 @@ fn default_sentiment() -> f64 {
 }
 
 /// What a vendor writes about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum VendorNotice {

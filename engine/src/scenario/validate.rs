@@ -229,15 +229,15 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// A reference to a person employed on day 1.
-    fn person_reference(&mut self, path: &str, what: &str, id: &str) -> bool {
+    /// A reference to a person employed on day 1: "{what} `{id}`{context} is not a known person".
+    fn person_reference(&mut self, path: &str, what: &str, id: &str, context: &str) -> bool {
         if self.people.contains_key(id) {
             return true;
         }
         let suggestion = did_you_mean(id, self.people.keys().copied());
         self.push_with(
             path,
-            format!("{what} `{id}` is not a known person"),
+            format!("{what} `{id}`{context} is not a known person"),
             suggestion,
         );
         false
@@ -482,8 +482,9 @@ impl<'a> Checker<'a> {
                 let member_path = format!("{path}.members[{member_index}]");
                 if !self.person_reference(
                     &member_path,
-                    &format!("member of department `{id}`"),
+                    "member",
                     member,
+                    &format!(" of department `{id}`"),
                 ) {
                     continue;
                 }
@@ -746,7 +747,7 @@ impl<'a> Checker<'a> {
         let mut seen = BTreeSet::new();
         for (index, person) in incidents.on_call.iter().enumerate() {
             let path = format!("incidents.on_call[{index}]");
-            if self.person_reference(&path, "on-call person", person) && !seen.insert(person) {
+            if self.person_reference(&path, "on-call person", person, "") && !seen.insert(person) {
                 self.push(
                     &path,
                     format!("`{person}` is listed twice in the on-call rotation"),
@@ -1013,7 +1014,7 @@ impl<'a> Checker<'a> {
                 );
             }
             self.fraction(&format!("{path}.sentiment"), customer.sentiment);
-            self.person_reference(&format!("{path}.liaison"), "liaison", &customer.liaison);
+            self.person_reference(&format!("{path}.liaison"), "liaison", &customer.liaison, "");
         }
         for (index, vendor) in external.vendors.iter().enumerate() {
             let path = format!("external.vendors[{index}]");
@@ -1022,7 +1023,7 @@ impl<'a> Checker<'a> {
             for (system_index, system) in vendor.systems.iter().enumerate() {
                 self.system_reference(&format!("{path}.systems[{system_index}]"), "system", system);
             }
-            self.person_reference(&format!("{path}.liaison"), "liaison", &vendor.liaison);
+            self.person_reference(&format!("{path}.liaison"), "liaison", &vendor.liaison, "");
         }
     }
 
