@@ -29,7 +29,6 @@ fn whole_run(scenario: &Scenario, out: &std::path::Path) {
     let options = WriteOptions {
         force: true,
         run: RunInfo::default(),
-        model_sha256: None,
     };
     let summary = orgforge_output::write_run(out, &outcome, &corpus, &options)
         .unwrap_or_else(|e| panic!("{e}"));

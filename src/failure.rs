@@ -7,6 +7,8 @@ use std::fmt;
 pub enum Failure {
     /// The user's input is wrong (exit 2).
     BadInput(String),
+    /// Scenario diagnostics, already formatted as `FILE:LINE:COL: error: ...` (exit 2).
+    Diagnostics(String),
     /// Something went wrong while running (exit 1).
     Runtime(String),
 }
@@ -15,7 +17,7 @@ impl Failure {
     /// The process exit code.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Failure::BadInput(_) => 2,
+            Failure::BadInput(_) | Failure::Diagnostics(_) => 2,
             Failure::Runtime(_) => 1,
         }
     }
@@ -27,6 +29,7 @@ impl fmt::Display for Failure {
             Failure::BadInput(message) | Failure::Runtime(message) => {
                 write!(f, "error: {}", message.trim_end())
             }
+            Failure::Diagnostics(text) => write!(f, "{}", text.trim_end()),
         }
     }
 }

@@ -11,7 +11,6 @@ mod progress;
 use clap::Parser;
 
 use crate::cli::{Cli, Command, ScenarioCommand};
-use crate::failure::Failure;
 
 fn main() {
     let cli = Cli::parse();

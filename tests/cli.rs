@@ -214,7 +214,7 @@ fn a_bad_scenario_exits_2_with_a_location_and_writes_nothing() {
     ));
     let cases = [
         ("departments:", "departmens:", "departments"),
-        ("days: 10", "days: ten", "line"),
+        ("days: 10", "days: ten", "`ten` is not a whole number"),
     ];
     for (from, to, expected) in cases {
         assert!(template.contains(from), "template lacks `{from}`");

@@ -9,7 +9,8 @@ use orgforge_engine::{Simulation, log};
 fn scenario(name: &str) -> Scenario {
     let path = format!("{}/../scenarios/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    orgforge_engine::scenario::load(&text, &path, Default::default()).unwrap_or_else(|e| panic!("{e}"))
+    orgforge_engine::scenario::load(&text, &path, Default::default())
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn run(name: &str, days: u32, seed: u64) -> Outcome {

@@ -491,23 +491,22 @@ fn departure_day_outside_the_run() {
 }
 
 #[test]
-fn departure_day_outside_the_run_because_of_days_override() {
+fn a_shorter_days_override_keeps_later_lifecycle_days_valid() {
     let yaml = fixture(
         &[],
         "lifecycle:\n  departures:\n    - {person: bo, day: 8}\n",
     );
-    assert!(load(&yaml, "fixture.yaml", Overrides::default()).is_ok());
-    let diagnostic = check_with(
-        &yaml,
-        Overrides {
-            days: Some(5),
-            seed: None,
-        },
-        36,
-        25,
-        "departure day 8 is outside the run (days 1..=5)",
-    );
-    assert_help(&diagnostic, "--days 5");
+    let short = Overrides {
+        days: Some(5),
+        seed: None,
+    };
+    let scenario = load(&yaml, "fixture.yaml", short).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(scenario.days, 5);
+    let zero = Overrides {
+        days: Some(0),
+        seed: None,
+    };
+    assert!(load(&yaml, "fixture.yaml", zero).is_err());
 }
 
 #[test]

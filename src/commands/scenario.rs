@@ -21,7 +21,7 @@ pub fn read(path: Option<&Path>, overrides: Overrides) -> Result<Scenario, Failu
             "<built-in default scenario>".to_string(),
         ),
     };
-    scenario::load(&text, &name, overrides).map_err(|e| Failure::BadInput(e.to_string()))
+    scenario::load(&text, &name, overrides).map_err(|e| Failure::Diagnostics(e.to_string()))
 }
 
 /// `orgforge scenario validate FILE`.

@@ -80,6 +80,11 @@ pub fn run(args: SimulateArgs) -> Result<i32, Failure> {
         },
     )?;
     let write_seconds = write_started.elapsed().as_secs_f64();
+    let mut run = options.run.clone();
+    run.write_seconds = write_seconds;
+    run.wall_seconds = started.elapsed().as_secs_f64();
+    orgforge_output::write_run_info(&args.out, &run)
+        .map_err(|e| Failure::Runtime(format!("cannot record run.json: {e}")))?;
 
     if args.verbose {
         for line in status_lines(&outcome) {

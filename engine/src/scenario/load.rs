@@ -103,13 +103,22 @@ pub fn load(text: &str, file: &str, overrides: Overrides) -> Result<Scenario, Sc
             });
         }
     };
+    // Lifecycle days are checked against the days the author wrote: a shorter `--days` run just
+    // ends before later departures and hires happen, a longer one simply goes on.
+    let mut problems = validate(&scenario);
     if let Some(days) = overrides.days {
         scenario.days = days;
+        if !(1..=super::MAX_DAYS).contains(&days) {
+            problems.push(Problem {
+                path: "days".to_string(),
+                message: format!("days {days} is outside 1..={}", super::MAX_DAYS),
+                suggestion: None,
+            });
+        }
     }
     if let Some(seed) = overrides.seed {
         scenario.seed = seed;
     }
-    let problems = validate(&scenario);
     if problems.is_empty() {
         return Ok(scenario);
     }
