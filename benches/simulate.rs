@@ -6,7 +6,7 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use orgforge_engine::Simulation;
 use orgforge_engine::scenario::{self, Overrides, Scenario};
 use orgforge_generators::TemplateBackend;
@@ -16,6 +16,13 @@ fn load(name: &str) -> Scenario {
     let path = format!("{}/scenarios/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     scenario::load(&text, &path, Overrides::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A fresh output path per iteration, so the timing is a user's run into a new directory (the
+/// removal of an earlier run that `--force` does is not part of it).
+fn fresh(root: &std::path::Path, counter: &mut u32) -> std::path::PathBuf {
+    *counter += 1;
+    root.join(format!("run-{counter}"))
 }
 
 fn whole_run(scenario: &Scenario, out: &std::path::Path) {
@@ -48,14 +55,23 @@ fn benches(c: &mut Criterion) {
             )
         })
     });
+    let mut counter = 0;
     c.bench_function("pipeline_default_22_days_to_disk", |b| {
-        b.iter(|| whole_run(&default, &temp.path().join("default")))
+        b.iter_batched(
+            || fresh(temp.path(), &mut counter),
+            |out| whole_run(&default, &out),
+            BatchSize::PerIteration,
+        )
     });
     let large = load("large");
     let mut group = c.benchmark_group("large");
     group.sample_size(10);
     group.bench_function("pipeline_large_22_days_to_disk", |b| {
-        b.iter(|| whole_run(&large, &temp.path().join("large")))
+        b.iter_batched(
+            || fresh(temp.path(), &mut counter),
+            |out| whole_run(&large, &out),
+            BatchSize::PerIteration,
+        )
     });
     group.finish();
 }
