@@ -254,30 +254,17 @@ fn scenario_commands_work() {
     let schema = stdout(&orgforge(&dir, &["scenario", "schema"], 0));
     let schema: serde_json::Value = serde_json::from_str(&schema).unwrap_or_else(|e| panic!("{e}"));
     assert!(schema["properties"]["departments"].is_object());
-    orgforge(
-        &dir,
-        &[
-            "scenario",
-            "init",
-            "--template",
-            "small",
-            "--out",
-            "mine.yaml",
-        ],
-        0,
-    );
-    orgforge(
-        &dir,
-        &[
-            "scenario",
-            "init",
-            "--template",
-            "small",
-            "--out",
-            "mine.yaml",
-        ],
-        2,
-    );
+    let init = [
+        "scenario",
+        "init",
+        "--template",
+        "small",
+        "--out",
+        "mine.yaml",
+    ];
+    orgforge(&dir, &init, 0);
+    // The same command again must refuse to overwrite the file it wrote.
+    orgforge(&dir, &init, 2);
     orgforge(&dir, &["scenario", "validate", "mine.yaml"], 0);
     orgforge(&dir, &["scenario", "init", "--template", "nonesuch"], 2);
     orgforge(&dir, &["scenario", "validate", "missing.yaml"], 2);
