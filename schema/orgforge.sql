@@ -59,20 +59,78 @@ CREATE TABLE edges (
     PRIMARY KEY (a, b)
 );
 
--- State at the end of each business day.
-CREATE TABLE daily (
-    day          INTEGER PRIMARY KEY,
-    date         TEXT NOT NULL,
-    morale       REAL NOT NULL,             -- in [0, 1]
-    stress_mean  REAL NOT NULL,
-    tickets_open INTEGER NOT NULL,
-    prs_open     INTEGER NOT NULL
+-- The social graph right after each departure: undirected weighted edges, a < b.
+CREATE TABLE graph_history (
+    day    INTEGER NOT NULL,
+    label  TEXT NOT NULL,                   -- e.g. "departure of dmitri"
+    a      TEXT NOT NULL,
+    b      TEXT NOT NULL,
+    weight REAL NOT NULL,
+    PRIMARY KEY (day, label, a, b)
 );
 
--- Stress per person present at the end of each business day.
-CREATE TABLE daily_stress (
-    day    INTEGER NOT NULL REFERENCES daily (day),
-    person TEXT NOT NULL,
-    stress REAL NOT NULL,
+-- State at the end of each business day.
+CREATE TABLE daily (
+    day            INTEGER PRIMARY KEY,
+    date           TEXT NOT NULL,
+    morale         REAL NOT NULL,           -- in [0, 1]
+    health         REAL NOT NULL,           -- mean system health in [0, 1]
+    stress_mean    REAL NOT NULL,
+    incidents_open INTEGER NOT NULL,
+    on_call        TEXT,                    -- person id, or NULL
+    tickets_open   INTEGER NOT NULL,
+    prs_open       INTEGER NOT NULL
+);
+
+-- Per person present at the end of each business day.
+CREATE TABLE daily_people (
+    day        INTEGER NOT NULL REFERENCES daily (day),
+    person     TEXT NOT NULL,
+    stress     REAL NOT NULL,               -- in [0, 100]
+    centrality REAL NOT NULL,               -- normalized betweenness
+    burnt_out  INTEGER NOT NULL,            -- 0 or 1
+    key_player INTEGER NOT NULL,            -- 0 or 1
     PRIMARY KEY (day, person)
+);
+
+-- Per system at the end of each business day.
+CREATE TABLE daily_systems (
+    day      INTEGER NOT NULL REFERENCES daily (day),
+    system   TEXT NOT NULL,
+    health   REAL NOT NULL,                 -- in [0, 1]
+    coverage REAL NOT NULL,                 -- documentation coverage in [0, 1]
+    orphaned INTEGER NOT NULL,              -- 0 or 1: nobody present knows it
+    PRIMARY KEY (day, system)
+);
+
+-- Causal chains (chains/<id>.json): one row per chain; kind "incident" (later "email").
+CREATE TABLE chains (
+    id      TEXT PRIMARY KEY,               -- "INC-3"
+    kind    TEXT NOT NULL,                  -- incident, email
+    root    TEXT NOT NULL REFERENCES events (id),
+    path    TEXT NOT NULL,                  -- chains/<id>.json
+    subject TEXT NOT NULL,                  -- JSON object: what the root names
+    related TEXT NOT NULL                   -- JSON array of related chain ids
+);
+
+-- Members of each chain, in chain order: events (by id) and artifacts (by path).
+CREATE TABLE chain_nodes (
+    chain     TEXT NOT NULL REFERENCES chains (id),
+    position  INTEGER NOT NULL,             -- 0 is the root
+    node      TEXT NOT NULL,                -- event id or artifact path
+    node_kind TEXT NOT NULL,                -- event, artifact
+    type      TEXT NOT NULL,                -- event type or artifact kind
+    at        TEXT NOT NULL,                -- RFC 3339
+    PRIMARY KEY (chain, position)
+);
+CREATE INDEX chain_nodes_node ON chain_nodes (node);
+
+-- Edges of each chain, from the earlier node to the later one.
+CREATE TABLE chain_edges (
+    chain    TEXT NOT NULL REFERENCES chains (id),
+    position INTEGER NOT NULL,
+    source   TEXT NOT NULL,                 -- node id (earlier)
+    target   TEXT NOT NULL,                 -- node id (later)
+    type     TEXT NOT NULL,                 -- caused, responds_to, fixes, documents, produced
+    PRIMARY KEY (chain, position)
 );

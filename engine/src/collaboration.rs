@@ -15,9 +15,6 @@ use crate::vocabulary;
 use crate::work::{hours2, next_ticket};
 use crate::world::World;
 
-/// Share of the remaining gap a page about a system closes in its documentation coverage.
-const PAGE_COVERAGE_GAIN: f64 = 0.04;
-
 /// Each department posts its stand-up thread.
 pub(crate) fn standups(world: &mut World) {
     for department in 0..world.departments.len() {
@@ -459,7 +456,7 @@ fn design_meeting(
     );
 }
 
-fn new_page(world: &mut World, department: usize, title: String) -> PageRef {
+pub(crate) fn new_page(world: &mut World, department: usize, title: String) -> PageRef {
     PageRef {
         id: world.next_page(),
         space: world.departments[department].space.clone(),
@@ -467,8 +464,9 @@ fn new_page(world: &mut World, department: usize, title: String) -> PageRef {
     }
 }
 
+/// Publishes a page (and raises its system's documentation coverage).
 #[allow(clippy::too_many_arguments)]
-fn publish_page(
+pub(crate) fn publish_page(
     world: &mut World,
     page: PageRef,
     kind: PageKind,
@@ -482,7 +480,7 @@ fn publish_page(
     let (before, after) = match system {
         Some(s) => {
             let before = world.systems[s].coverage;
-            let after = before + (1.0 - before) * PAGE_COVERAGE_GAIN;
+            let after = before + (1.0 - before) * world.spec.knowledge.page_coverage_gain;
             world.systems[s].coverage = after;
             (
                 Some(hours2(before * 100.0) / 100.0),

@@ -64,6 +64,26 @@ pub enum EventKind {
     DesignDiscussion(DesignDiscussion),
     EmployeeDeparted(EmployeeDeparted),
     EmployeeHired(EmployeeHired),
+    IncidentOpened(IncidentOpened),
+    IncidentStageChanged(IncidentStageChanged),
+    IncidentResolved(IncidentResolved),
+    RecurrenceDetected(RecurrenceDetected),
+    Deploy(Deploy),
+    PostmortemPublished(PostmortemPublished),
+    Escalation(Escalation),
+    WorkReassigned(WorkReassigned),
+    RotationUpdated(RotationUpdated),
+    SystemOwnerChanged(SystemOwnerChanged),
+    AccountLapsed(AccountLapsed),
+    KnowledgeOrphaned(KnowledgeOrphaned),
+    KnowledgeClaimed(KnowledgeClaimed),
+    KnowledgeGapDetected(KnowledgeGapDetected),
+    BurnoutStarted(BurnoutChanged),
+    BurnoutEnded(BurnoutChanged),
+    AttritionBlocked(AttritionBlocked),
+    OnboardingPlanned(OnboardingPlanned),
+    OnboardingSession(OnboardingSession),
+    HireWarmedUp(HireWarmedUp),
     DaySummary(DaySummary),
 }
 
@@ -86,6 +106,26 @@ impl EventKind {
             EventKind::DesignDiscussion(_) => "design_discussion",
             EventKind::EmployeeDeparted(_) => "employee_departed",
             EventKind::EmployeeHired(_) => "employee_hired",
+            EventKind::IncidentOpened(_) => "incident_opened",
+            EventKind::IncidentStageChanged(_) => "incident_stage_changed",
+            EventKind::IncidentResolved(_) => "incident_resolved",
+            EventKind::RecurrenceDetected(_) => "recurrence_detected",
+            EventKind::Deploy(_) => "deploy",
+            EventKind::PostmortemPublished(_) => "postmortem_published",
+            EventKind::Escalation(_) => "escalation",
+            EventKind::WorkReassigned(_) => "work_reassigned",
+            EventKind::RotationUpdated(_) => "rotation_updated",
+            EventKind::SystemOwnerChanged(_) => "system_owner_changed",
+            EventKind::AccountLapsed(_) => "account_lapsed",
+            EventKind::KnowledgeOrphaned(_) => "knowledge_orphaned",
+            EventKind::KnowledgeClaimed(_) => "knowledge_claimed",
+            EventKind::KnowledgeGapDetected(_) => "knowledge_gap_detected",
+            EventKind::BurnoutStarted(_) => "burnout_started",
+            EventKind::BurnoutEnded(_) => "burnout_ended",
+            EventKind::AttritionBlocked(_) => "attrition_blocked",
+            EventKind::OnboardingPlanned(_) => "onboarding_planned",
+            EventKind::OnboardingSession(_) => "onboarding_session",
+            EventKind::HireWarmedUp(_) => "hire_warmed_up",
             EventKind::DaySummary(_) => "day_summary",
         }
     }
@@ -99,6 +139,9 @@ impl EventKind {
             EventKind::DesignDiscussion(f) => f.thread.as_ref(),
             EventKind::EmployeeDeparted(f) => Some(&f.thread),
             EventKind::EmployeeHired(f) => Some(&f.thread),
+            EventKind::IncidentOpened(f) => Some(&f.thread),
+            EventKind::IncidentStageChanged(f) => f.thread.as_ref(),
+            EventKind::IncidentResolved(f) => Some(&f.thread),
             _ => None,
         }
     }
@@ -149,6 +192,43 @@ pub enum Intent {
     Agreement,
     Concern,
     Decision,
+    /// A monitoring bot's alert (author is [`ALERT_BOT`]).
+    Alert {
+        incident: String,
+    },
+    /// The pager bot pages the on-call person (author is [`PAGER_BOT`]).
+    Page {
+        incident: String,
+        to: String,
+    },
+    /// A responder acknowledges and joins.
+    Acknowledge {
+        incident: String,
+    },
+    /// A responder says this looks like a repeat of an earlier incident.
+    RecurrenceHint {
+        incident: String,
+        of: String,
+    },
+    /// A status update at a stage change.
+    StatusUpdate {
+        incident: String,
+        stage: IncidentStage,
+    },
+    /// The incident is resolved.
+    Resolution {
+        incident: String,
+    },
+}
+
+/// Author id of monitoring alerts in incident threads (a Slack bot user, not a person).
+pub const ALERT_BOT: &str = "alertbot";
+/// Author id of pages in incident threads (a Slack bot user, not a person).
+pub const PAGER_BOT: &str = "pagerbot";
+
+/// True for the bot authors of incident threads.
+pub fn is_bot(author: &str) -> bool {
+    author == ALERT_BOT || author == PAGER_BOT
 }
 
 /// Reference to a Confluence page.
@@ -269,6 +349,9 @@ pub struct TicketCreated {
     pub assignee: String,
     /// Sprint number it is committed to.
     pub sprint: Option<u32>,
+    /// The incident this ticket tracks (the incident ticket is filed right after the alert).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incident: Option<String>,
 }
 
 /// Someone put hours into a ticket.
@@ -358,6 +441,10 @@ pub enum PageKind {
     Design,
     /// A sprint retro.
     Retro,
+    /// A hire's onboarding guide.
+    Onboarding,
+    /// An incident postmortem.
+    Postmortem,
 }
 
 /// A Confluence page is published.
@@ -446,8 +533,334 @@ pub struct EmployeeDeparted {
     pub reviews: Vec<Handoff>,
     /// Open pull requests they authored, handed to a new owner who finishes them.
     pub pull_requests: Vec<Handoff>,
-    /// The lead's announcement.
+    /// Their betweenness centrality before they left.
+    pub centrality: f64,
+    /// Who absorbed the bridging load they carried (centrality gain after the node was removed).
+    pub absorbed: Vec<BridgeLoad>,
+    /// The lead's announcement (the farewell), posted after the cascade.
     pub thread: Thread,
+}
+
+/// One person's share of the bridging load a departure shifted onto them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BridgeLoad {
+    pub person: String,
+    pub centrality_before: f64,
+    pub centrality_after: f64,
+    /// Stress added, in proportion to the centrality gain.
+    pub stress_added: f64,
+}
+
+/// Incident stages, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum IncidentStage {
+    Detected,
+    Investigating,
+    Mitigated,
+    Resolved,
+}
+
+/// An incident is detected: the alert fires, the page goes out, responders join the incident
+/// thread, and an incident ticket is filed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IncidentOpened {
+    /// "INC-7".
+    pub incident: String,
+    pub system: String,
+    /// Failure mode kind, e.g. "connection_pool_exhaustion" (the truth; responders learn it later).
+    pub failure_mode: String,
+    /// "P1".."P4".
+    pub severity: crate::scenario::Severity,
+    /// The true earlier incident of the same system and failure mode (latest), or null.
+    pub recurrence_of: Option<String>,
+    /// Alert title as monitoring shows it.
+    pub title: String,
+    /// Alert body.
+    pub alert: String,
+    /// Error signature in the alert.
+    pub signature: String,
+    /// Who was on call and got paged.
+    pub on_call: Option<String>,
+    /// Who leads the response.
+    pub commander: String,
+    pub responders: Vec<String>,
+    /// True when it fired outside business hours.
+    pub after_hours: bool,
+    /// The incident channel thread: the bot's alert, the page, responders acknowledging.
+    pub thread: Thread,
+}
+
+/// An incident moves to its next stage; a status update is posted in its thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IncidentStageChanged {
+    pub incident: String,
+    pub from: IncidentStage,
+    pub to: IncidentStage,
+    /// Who posted the update.
+    pub by: String,
+    /// True when progress stalled before this change (a stall is its own change to the same stage).
+    pub stalled: bool,
+    /// What happened, in engine words ("root cause identified: memory leak").
+    pub note: String,
+    pub thread: Option<Thread>,
+}
+
+/// An incident is resolved (after its fix is deployed, or the mitigation held).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IncidentResolved {
+    pub incident: String,
+    pub system: String,
+    pub severity: crate::scenario::Severity,
+    pub resolved_by: String,
+    /// Minutes from detection to resolution.
+    pub duration_minutes: u32,
+    /// The fix pull request, if there was one.
+    pub pr: Option<u32>,
+    pub root_cause: String,
+    pub thread: Thread,
+}
+
+/// The recurrence detector's verdict at detection time, against the truth.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecurrenceDetected {
+    pub incident: String,
+    /// Earlier incident the detector matched, or null when it accepted none.
+    pub matched: Option<String>,
+    /// The true earlier incident of the same class, or null.
+    pub truth: Option<String>,
+    /// The detector's answer agrees with the truth (a match of the same class, or no match when
+    /// there is no earlier one).
+    pub correct: bool,
+    /// "true_positive", "false_positive", "missed" or "true_negative".
+    pub outcome: String,
+    /// Fused reciprocal-rank score of the top candidate (0 when none).
+    pub fused_score: f64,
+    /// What the BM25 ranker alone would have matched (ablation).
+    pub bm25_only: Option<String>,
+    /// What the structural ranker alone would have matched (ablation).
+    pub structural_only: Option<String>,
+}
+
+/// A fix is deployed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deploy {
+    pub incident: Option<String>,
+    pub system: String,
+    pub pr: u32,
+    pub commit: String,
+    pub by: String,
+}
+
+/// A postmortem page for a P1/P2 incident: root cause, timeline, contributing factors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostmortemPublished {
+    pub incident: String,
+    pub page: PageRef,
+    pub author: String,
+    pub system: String,
+    pub severity: crate::scenario::Severity,
+    pub failure_mode: String,
+    pub root_cause: String,
+    /// Timeline: (RFC 3339 time, what happened), from the log.
+    pub timeline: Vec<TimelineEntry>,
+    /// Contributing factors, e.g. "knowledge gap: route-optimizer (dmitri left)", "recurrence of INC-3".
+    pub contributing_factors: Vec<String>,
+    pub duration_minutes: u32,
+    pub ticket: String,
+    pub pr: Option<u32>,
+}
+
+/// One line of a postmortem timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: DateTime<FixedOffset>,
+    pub what: String,
+}
+
+/// Why an escalation chain ends where it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum EscalationTarget {
+    /// The lead of the department that owns the affected system.
+    OwnerLead,
+    /// The owning lead was out of reach within `max_hops`: the nearest lead instead.
+    NearestLead,
+    /// The responder is the owning lead already.
+    SelfOwned,
+}
+
+/// Why an escalation happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum EscalationCause {
+    /// An incident responder escalates.
+    Incident,
+    /// A departing person's active incident is handed off.
+    Handoff,
+    /// An inbound email is routed to who owns its subject.
+    Email,
+}
+
+/// An escalation chain: the shortest path on distance 1/w from `from` to `to`, at most `max_hops`
+/// edges, each step an existing tie.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Escalation {
+    pub cause: EscalationCause,
+    /// Incident id, when it is about one.
+    pub incident: Option<String>,
+    /// System whose owner is sought, when known.
+    pub system: Option<String>,
+    pub from: String,
+    pub to: String,
+    /// Person ids from `from` to `to`.
+    pub path: Vec<String>,
+    pub hops: u32,
+    /// Sum of 1/w along the path.
+    pub distance: f64,
+    pub target: EscalationTarget,
+    /// Plain-text reason for the target.
+    pub reason: String,
+}
+
+/// A departing person's open tickets, pending reviews and open pull requests are handed over.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkReassigned {
+    pub person: String,
+    pub tickets: Vec<Handoff>,
+    pub reviews: Vec<Handoff>,
+    pub pull_requests: Vec<Handoff>,
+}
+
+/// Membership of the on-call rotation and the stand-up and reviewer pools changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RotationUpdated {
+    pub person: String,
+    /// "departure" or "ramp_complete".
+    pub reason: String,
+    /// Pools joined ("on_call", "standup", "reviewers").
+    pub joined: Vec<String>,
+    /// Pools left.
+    pub left: Vec<String>,
+    /// The on-call rotation afterwards, in order.
+    pub on_call: Vec<String>,
+}
+
+/// A system gets a new owning person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SystemOwnerChanged {
+    pub system: String,
+    pub from: String,
+    pub to: String,
+    pub reason: String,
+}
+
+/// A customer account's owner left: the account lapses to someone else until reassigned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountLapsed {
+    pub customer: String,
+    pub person: String,
+    /// Who covers the account now.
+    pub covered_by: String,
+}
+
+/// The last person who knew a system left: what remains is what was written down.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KnowledgeOrphaned {
+    pub system: String,
+    pub person: String,
+    pub documented_pct: f64,
+    pub coverage_before: f64,
+    pub coverage_after: f64,
+}
+
+/// Someone takes on an orphaned system's knowledge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KnowledgeClaimed {
+    pub system: String,
+    pub person: String,
+    /// Who had known it before.
+    pub previously: String,
+    pub coverage: f64,
+}
+
+/// An incident hits a system nobody present knows and that is poorly documented.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KnowledgeGapDetected {
+    pub incident: String,
+    pub system: String,
+    /// Who knew it and left.
+    pub departed: String,
+    pub departed_name: String,
+    /// Business day they left (0 or negative: before the run).
+    pub departed_day: i64,
+    pub coverage: f64,
+    pub documented_pct: f64,
+    /// How much longer investigation takes.
+    pub slowdown: f64,
+}
+
+/// A person enters or leaves burnout.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BurnoutChanged {
+    pub person: String,
+    pub stress: f64,
+    /// Consecutive days over the threshold (entering) or days burnt out (leaving).
+    pub days: u32,
+}
+
+/// Random attrition would have taken someone, but the department is at its minimum headcount.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttritionBlocked {
+    pub person: String,
+    pub department: String,
+    pub headcount: u32,
+    pub min_headcount: u32,
+}
+
+/// A hire's onboarding plan: mentor, guide page, ramp.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OnboardingPlanned {
+    pub person: String,
+    pub lead: String,
+    pub mentor: Option<String>,
+    pub page: PageRef,
+    /// Systems the guide covers.
+    pub systems: Vec<String>,
+    pub ramp_days: u32,
+}
+
+/// What an onboarding session is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum SessionKind {
+    Onboarding,
+    WarmUp,
+    Mentoring,
+}
+
+/// A hire meets their lead or mentor (a meeting; no artifact).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OnboardingSession {
+    pub person: String,
+    pub with: String,
+    pub kind: SessionKind,
+    pub duration_minutes: u32,
+    /// Tie weight after the session.
+    pub tie: f64,
+}
+
+/// A hire's ties to their lead and mentor passed the warm-up threshold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HireWarmedUp {
+    pub person: String,
+    pub days: u32,
+    pub lead_tie: f64,
+    pub mentor_tie: Option<f64>,
 }
 
 /// Someone joins the company; their lead welcomes them in the department channel.

@@ -17,6 +17,8 @@ pub struct SocialGraph {
     floor: f64,
     max: f64,
     decay: f64,
+    /// Bumped on every change, so centrality is recomputed only when the graph changed.
+    version: u64,
 }
 
 impl SocialGraph {
@@ -28,11 +30,13 @@ impl SocialGraph {
             floor: spec.weight_floor,
             max: spec.weight_max,
             decay: spec.decay,
+            version: 0,
         }
     }
 
     /// Adds person `person` (indices are dense and added in order).
     pub fn add_person(&mut self, person: usize) {
+        self.version += 1;
         if self.nodes.len() <= person {
             self.nodes.resize(person + 1, None);
         }
@@ -43,6 +47,7 @@ impl SocialGraph {
 
     /// Removes a person and their ties.
     pub fn remove_person(&mut self, person: usize) {
+        self.version += 1;
         if let Some(node) = self.nodes.get_mut(person).and_then(Option::take) {
             self.graph.remove_node(node);
         }
@@ -50,6 +55,7 @@ impl SocialGraph {
 
     /// Sets the tie between `a` and `b` to at least `weight` (clamped to the bounds).
     pub fn tie(&mut self, a: usize, b: usize, weight: f64) {
+        self.version += 1;
         let (Some(na), Some(nb)) = (self.node(a), self.node(b)) else {
             return;
         };
@@ -71,6 +77,7 @@ impl SocialGraph {
 
     /// Boosts the tie between `a` and `b` by `amount`, creating it at the floor if new; capped.
     pub fn boost(&mut self, a: usize, b: usize, amount: f64) {
+        self.version += 1;
         let (Some(na), Some(nb)) = (self.node(a), self.node(b)) else {
             return;
         };
@@ -101,6 +108,7 @@ impl SocialGraph {
 
     /// One day of decay toward the floor: `w <- floor + (w - floor) * decay`.
     pub fn decay(&mut self) {
+        self.version += 1;
         let (floor, decay) = (self.floor, self.decay);
         for w in self.graph.edge_weights_mut() {
             *w = floor + (*w - floor) * decay;
@@ -118,6 +126,66 @@ impl SocialGraph {
                 .unwrap_or(0.0),
             _ => 0.0,
         }
+    }
+
+    /// Adjacency lists of the subgraph induced by `people` (compact indices into `people`):
+    /// `(neighbour, weight)` sorted by neighbour. The input of centrality and escalation paths.
+    pub fn adjacency(&self, people: &[usize]) -> Vec<Vec<(u32, f64)>> {
+        let mut compact: Vec<Option<u32>> = vec![None; self.nodes.len()];
+        for (i, &p) in people.iter().enumerate() {
+            if let Some(slot) = compact.get_mut(p) {
+                *slot = Some(i as u32);
+            }
+        }
+        people
+            .iter()
+            .map(|&p| {
+                let Some(node) = self.node(p) else {
+                    return Vec::new();
+                };
+                let mut list: Vec<(u32, f64)> = self
+                    .graph
+                    .edges(node)
+                    .filter_map(|e| {
+                        let other = if e.source() == node {
+                            e.target()
+                        } else {
+                            e.source()
+                        };
+                        let q = self.graph[other];
+                        compact.get(q).copied().flatten().map(|c| (c, *e.weight()))
+                    })
+                    .collect();
+                list.sort_by_key(|x| x.0);
+                list
+            })
+            .collect()
+    }
+
+    /// Ties of `person` as (other person, weight), sorted by person.
+    pub fn neighbours(&self, person: usize) -> Vec<(usize, f64)> {
+        let Some(node) = self.node(person) else {
+            return Vec::new();
+        };
+        let mut list: Vec<(usize, f64)> = self
+            .graph
+            .edges(node)
+            .map(|e| {
+                let other = if e.source() == node {
+                    e.target()
+                } else {
+                    e.source()
+                };
+                (self.graph[other], *e.weight())
+            })
+            .collect();
+        list.sort_by_key(|x| x.0);
+        list
+    }
+
+    /// Changes so far: equal versions mean an unchanged graph.
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     /// Number of edges.

@@ -6,16 +6,26 @@
 
 pub mod artifact;
 pub mod calendar;
+pub mod centrality;
 pub mod clock;
 mod collaboration;
+mod escalation;
+pub mod escalation_path;
 pub mod event;
 pub mod graph;
+mod health;
+mod incident;
+pub mod incident_text;
+mod knowledge;
 mod lifecycle;
 pub mod log;
+mod onboarding;
 pub mod outcome;
+pub mod recurrence;
 pub mod rng;
 pub mod scenario;
 mod sim;
+pub mod stress;
 mod thread;
 mod vocabulary;
 mod work;

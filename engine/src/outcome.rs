@@ -77,6 +77,8 @@ pub struct Snapshot {
     pub hired: Vec<String>,
     /// Social graph at the end: undirected weighted edges, sorted.
     pub edges: Vec<Edge>,
+    /// The social graph right after each departure.
+    pub graph_history: Vec<GraphAt>,
     /// One entry per business day.
     pub daily: Vec<DayState>,
 }
@@ -92,6 +94,43 @@ pub struct Edge {
     pub weight: f64,
 }
 
+/// The social graph at one moment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraphAt {
+    /// Business day.
+    pub day: u32,
+    /// What the moment is, e.g. "departure of dmitri".
+    pub label: String,
+    /// Undirected weighted edges, sorted.
+    pub edges: Vec<Edge>,
+}
+
+/// One person's state at the end of a day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonDay {
+    /// Person id.
+    pub person: String,
+    /// Stress in [0, 100].
+    pub stress: f64,
+    /// Normalized betweenness centrality.
+    pub centrality: f64,
+    /// Burnt out at the end of the day.
+    pub burnt_out: bool,
+}
+
+/// One system's state at the end of a day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SystemDay {
+    /// System id.
+    pub system: String,
+    /// Health in [0, 1].
+    pub health: f64,
+    /// Documentation coverage in [0, 1].
+    pub coverage: f64,
+    /// Nobody present knows it.
+    pub orphaned: bool,
+}
+
 /// State recorded at the end of one business day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DayState {
@@ -101,10 +140,20 @@ pub struct DayState {
     pub date: String,
     /// Organization morale in [0, 1].
     pub morale: f64,
+    /// Mean health of the systems in [0, 1].
+    pub health: f64,
     /// Mean stress of people present.
     pub stress_mean: f64,
-    /// Stress per person present, by id.
-    pub stress: Vec<(String, f64)>,
+    /// Incidents open at the end of the day.
+    pub incidents_open: u32,
+    /// Who was on call.
+    pub on_call: Option<String>,
+    /// Key players (top betweenness), by id.
+    pub key_players: Vec<String>,
+    /// Per person present: stress, centrality, burnout.
+    pub people: Vec<PersonDay>,
+    /// Per system: health, coverage, orphaned.
+    pub systems: Vec<SystemDay>,
     /// Tickets not done at end of day.
     pub tickets_open: u32,
     /// Pull requests open at end of day.

@@ -3,13 +3,18 @@
 use chrono::Datelike;
 
 use crate::calendar::{BusinessCalendar, CalendarError};
-use crate::clock::HOUR;
 use crate::collaboration;
 use crate::event::{DaySummary, Draft, EventKind, TicketStatus};
+use crate::health;
+use crate::incident;
 use crate::lifecycle;
 use crate::log::EventLog;
-use crate::outcome::{DayState, Edge, Outcome, Roster, RosterEntry, Snapshot};
+use crate::onboarding;
+use crate::outcome::{
+    DayState, Edge, GraphAt, Outcome, PersonDay, Roster, RosterEntry, Snapshot, SystemDay,
+};
 use crate::scenario::Scenario;
+use crate::stress;
 use crate::work;
 use crate::world::{PrState, World};
 
@@ -22,6 +27,9 @@ pub enum EngineError {
     /// The calendar cannot be built from the scenario.
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    /// The recurrence detector's index failed.
+    #[error("recurrence detector: {0}")]
+    Detector(#[from] crate::recurrence::DetectorError),
     /// A day produced more events than the limit.
     #[error("day {day} produced more than {MAX_EVENTS_PER_DAY} events")]
     TooManyEvents {
@@ -92,11 +100,10 @@ impl Simulation {
             scenario.days,
             &scenario.calendar,
         )?;
-        let mut world = World::new(&scenario, calendar);
+        let mut world = World::new(&scenario, calendar)?;
         lifecycle::schedule_departures(&mut world);
         let mut log = EventLog::new();
         let mut daily = Vec::with_capacity(scenario.days as usize);
-        let mut morale = scenario.morale.initial;
         let mut hired = Vec::new();
         for day in 1..=scenario.days {
             run_day(&mut world, day, &mut hired)?;
@@ -105,8 +112,7 @@ impl Simulation {
                 return Err(EngineError::TooManyEvents { day });
             }
             log.seal_day(day, world.date, drafts);
-            morale = next_morale(&world, morale);
-            daily.push(day_state(&world, morale));
+            daily.push(day_state(&world));
             progress(day, scenario.days);
         }
         let snapshot = snapshot(&world, daily, hired);
@@ -133,11 +139,17 @@ fn run_day(world: &mut World, day: u32, hired: &mut Vec<String>) -> Result<(), E
     if sprint_start {
         world.sprint += 1;
     }
+    let date = world.date;
+    let business = world.spec.calendar.business_hours;
+    let opening = world.calendar.at(date, business.start);
+
+    // Who joins and who leaves today, before presence is known.
     let hires = lifecycle::admit_hires(world);
     hired.extend(hires.iter().map(|&h| world.id(h)));
+    let mut leaving = lifecycle::scheduled_today(world);
+    leaving.extend(lifecycle::draw_attrition(world, opening));
 
     // Presence and business hours of everyone today.
-    let date = world.date;
     let hours: Vec<Option<(i64, i64)>> = world
         .people
         .iter()
@@ -155,8 +167,11 @@ fn run_day(world: &mut World, day: u32, hired: &mut Vec<String>) -> Result<(), E
         person.hours_logged_last_day = std::mem::take(&mut person.hours_logged_today);
     }
 
-    lifecycle::depart(world);
+    lifecycle::depart(world, leaving);
+    world.refresh_centrality();
     lifecycle::welcome(world, &hires);
+    onboarding::plan(world, &hires);
+    onboarding::daily(world);
     if sprint_start {
         for department in 0..world.departments.len() {
             work::plan_sprint(world, department);
@@ -179,14 +194,24 @@ fn run_day(world: &mut World, day: u32, hired: &mut Vec<String>) -> Result<(), E
     } else {
         Vec::new()
     };
+    incident::detect_new(world)?;
+    incident::progress(world);
     collaboration::one_on_ones(world);
     collaboration::design_discussions(world);
     work::review_pass(world);
     collaboration::async_questions(world);
     work::ticket_work(world);
     work::review_pass(world);
+    incident::progress(world);
+    incident::postmortems(world)?;
     collaboration::adhoc_pages(world);
     collaboration::write_retros(world, retros);
+
+    // End of day: stress, burnout, morale and health; ties decay.
+    let closing = world.calendar.at(date, business.end);
+    stress::end_of_day(world, closing);
+    let open_weight = incident::open_weight(world);
+    health::end_of_day(world, open_weight);
     world.graph.decay();
     summarize_day(world);
     Ok(())
@@ -238,56 +263,41 @@ fn summarize_day(world: &mut World) {
     });
 }
 
-/// Morale moves toward a target set by mean stress and recent departures (SPEC §3.4).
-fn next_morale(world: &World, morale: f64) -> f64 {
-    let spec = &world.spec.morale;
-    let present: Vec<f64> = world
-        .people
-        .iter()
-        .filter(|p| p.employed_on(world.day))
-        .map(|p| p.stress)
-        .collect();
-    let mean_stress = if present.is_empty() {
-        0.0
-    } else {
-        present.iter().sum::<f64>() / present.len() as f64
-    };
-    let recent_departures = world
-        .people
-        .iter()
-        .filter(|p| {
-            p.left_day
-                .is_some_and(|d| d <= world.day && world.day < d + 5)
-        })
-        .count() as f64;
-    // 30 is the stress of a calm organization; every 10 points above it costs 0.02 of target.
-    let target = (spec.equilibrium - 0.002 * (mean_stress - 30.0) - 0.03 * recent_departures)
-        .clamp(0.0, 1.0);
-    (morale + spec.adjustment_rate * (target - morale)).clamp(0.0, 1.0)
-}
-
 fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-fn day_state(world: &World, morale: f64) -> DayState {
-    let stress: Vec<(String, f64)> = world
-        .people
+fn day_state(world: &World) -> DayState {
+    let present = world.present_people();
+    let keys = stress::key_players(world);
+    let people: Vec<PersonDay> = present
         .iter()
-        .filter(|p| p.employed_on(world.day))
-        .map(|p| (p.id.clone(), round4(p.stress)))
+        .map(|&p| PersonDay {
+            person: world.id(p),
+            stress: round4(world.people[p].stress),
+            centrality: round4(world.people[p].centrality),
+            burnt_out: world.people[p].burnt_out_since.is_some(),
+        })
         .collect();
-    let stress_mean = if stress.is_empty() {
-        0.0
-    } else {
-        stress.iter().map(|s| s.1).sum::<f64>() / stress.len() as f64
-    };
+    let systems: Vec<SystemDay> = (0..world.systems.len())
+        .map(|s| SystemDay {
+            system: world.systems[s].id.clone(),
+            health: round4(world.systems[s].health),
+            coverage: round4(world.systems[s].coverage),
+            orphaned: world.systems[s].orphan.is_some(),
+        })
+        .collect();
     DayState {
         day: world.day,
         date: world.date.to_string(),
-        morale: round4(morale),
-        stress_mean: round4(stress_mean),
-        stress,
+        morale: round4(world.morale),
+        health: round4(health::org_health(world)),
+        stress_mean: round4(health::mean_stress(world)),
+        incidents_open: world.incidents.iter().filter(|i| i.is_open()).count() as u32,
+        on_call: world.on_call_today().map(|p| world.id(p)),
+        key_players: world.ids(&keys),
+        people,
+        systems,
         tickets_open: world
             .tickets
             .iter()
@@ -299,6 +309,23 @@ fn day_state(world: &World, morale: f64) -> DayState {
             .filter(|p| p.state != PrState::Merged)
             .count() as u32,
     }
+}
+
+fn edge_list(world: &World, edges: Vec<(usize, usize, f64)>) -> Vec<Edge> {
+    let mut edges: Vec<Edge> = edges
+        .into_iter()
+        .map(|(a, b, w)| {
+            let (a, b) = (world.id(a), world.id(b));
+            let (a, b) = if a <= b { (a, b) } else { (b, a) };
+            Edge {
+                a,
+                b,
+                weight: round4(w),
+            }
+        })
+        .collect();
+    edges.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
+    edges
 }
 
 fn snapshot(world: &World, daily: Vec<DayState>, hired: Vec<String>) -> Snapshot {
@@ -338,23 +365,16 @@ fn snapshot(world: &World, daily: Vec<DayState>, hired: Vec<String>) -> Snapshot
         .filter(|p| p.left_day.is_some_and(|d| d <= days))
         .map(|p| p.id.clone())
         .collect();
-    let edges = world
-        .graph
-        .edges()
-        .into_iter()
-        .map(|(a, b, w)| {
-            let (a, b) = (world.id(a), world.id(b));
-            let (a, b) = if a <= b { (a, b) } else { (b, a) };
-            Edge {
-                a,
-                b,
-                weight: round4(w),
-            }
+    let edges = edge_list(world, world.graph.edges());
+    let graph_history = world
+        .graph_history
+        .iter()
+        .map(|(day, label, edges)| GraphAt {
+            day: *day,
+            label: label.clone(),
+            edges: edge_list(world, edges.clone()),
         })
-        .collect::<Vec<_>>();
-    let mut edges = edges;
-    edges.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
-    let _ = HOUR;
+        .collect();
     Snapshot {
         days,
         roster,
@@ -362,6 +382,7 @@ fn snapshot(world: &World, daily: Vec<DayState>, hired: Vec<String>) -> Snapshot
         departed,
         hired,
         edges,
+        graph_history,
         daily,
     }
 }

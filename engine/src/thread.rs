@@ -45,6 +45,20 @@ impl ThreadBuilder {
         self.push(world, author, at, intent, true);
     }
 
+    /// Posts a bot message (alert or page) at `at`; bots have no clock.
+    pub fn post_bot(&mut self, world: &World, bot: &str, at: Instant, intent: Intent) {
+        let at = self
+            .messages
+            .last()
+            .map_or(at, |m| at.max(m.timestamp.timestamp() + 1));
+        self.messages.push(Message {
+            author: bot.to_string(),
+            timestamp: world.calendar.timestamp(at),
+            intent,
+            after_hours: false,
+        });
+    }
+
     fn push(
         &mut self,
         world: &World,
@@ -62,7 +76,7 @@ impl ThreadBuilder {
         self.authors.push(author);
     }
 
-    /// Authors in message order (with repeats).
+    /// Authors in message order (with repeats; bots are not listed).
     pub fn authors(&self) -> &[usize] {
         &self.authors
     }

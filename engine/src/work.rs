@@ -289,6 +289,7 @@ fn emit_ticket_created(world: &mut World, ticket: usize) {
         reporter: world.id(reporter),
         assignee: world.id(t.assignee),
         sprint: Some(t.sprint),
+        incident: None,
     };
     let summary = format!("{} filed {}: {}", world.id(reporter), t.key, t.title);
     let at = t.created_at;
@@ -325,7 +326,12 @@ pub(crate) fn next_ticket(world: &World, person: usize) -> Option<usize> {
 /// Everyone present puts their focus hours into tickets.
 pub(crate) fn ticket_work(world: &mut World) {
     for person in world.present_people() {
-        let mut budget_seconds = (world.people[person].focus_hours * HOUR as f64) as i64;
+        let capacity = if world.people[person].burnt_out_since.is_some() {
+            world.spec.morale.burnout_capacity
+        } else {
+            1.0
+        };
+        let mut budget_seconds = (world.people[person].focus_hours * capacity * HOUR as f64) as i64;
         let mut stretches = 0;
         while budget_seconds >= MIN_WORK_STRETCH_SECONDS && stretches < 8 {
             stretches += 1;
@@ -442,6 +448,7 @@ pub(crate) fn choose_reviewers(
         p != author
             && !exclude.contains(&p)
             && world.people[p].employed_on(day)
+            && world.people[p].in_rotation
             && world.departments[world.people[p].department].ships_code
     };
     let rank = |mut list: Vec<usize>| {
@@ -555,6 +562,7 @@ fn open_pull_request(
         round: 1,
         state: PrState::InReview,
         last_activity: at,
+        merge_commit: None,
     });
     let pr = world.pull_requests.len() - 1;
     let t = &mut world.tickets[ticket];
@@ -687,6 +695,7 @@ fn merge(world: &mut World, pr: usize) {
     let p = &mut world.pull_requests[pr];
     p.state = PrState::Merged;
     p.last_activity = merged_at;
+    p.merge_commit = Some(sha.clone());
     let (number, ticket, author, rounds) = (p.number, p.ticket, p.author, p.round);
     let facts = PrMerged {
         number,

@@ -8,6 +8,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::artifact::ArtifactRef;
 use crate::calendar::{BusinessCalendar, Instant};
+use crate::centrality::Brandes;
 use crate::clock::{Block, Clocks};
 use crate::event::{Draft, EventKind, Priority, TicketKind, TicketStatus};
 use crate::graph::SocialGraph;
@@ -30,6 +31,20 @@ pub(crate) struct PersonState {
     pub hours: Hours,
     pub night_owl: bool,
     pub stress: f64,
+    /// Stress this person settles back to when nothing happens (the persona's value).
+    pub base_stress: f64,
+    /// Consecutive days ending over the burnout threshold.
+    pub days_over_threshold: u32,
+    /// Business day burnout was recorded, while burnt out.
+    pub burnt_out_since: Option<u32>,
+    /// Normalized betweenness centrality, as of the latest recomputation.
+    pub centrality: f64,
+    /// In the on-call and reviewer pools (hires join after their ramp).
+    pub in_rotation: bool,
+    /// A hire's mentor.
+    pub mentor: Option<usize>,
+    /// A hire whose ties are not yet warm.
+    pub warming_up: bool,
     pub joined_day: u32,
     pub left_day: Option<u32>,
     /// Hours logged per ticket on the most recent work day, for stand-ups.
@@ -68,9 +83,35 @@ pub(crate) struct DepartmentState {
 pub(crate) struct SystemState {
     pub id: String,
     pub name: String,
+    /// Documentation coverage in [0, 1].
     pub coverage: f64,
-    /// People who know it well (expertise), in person order.
+    /// People who know it well (expertise), in person order; departed people are removed.
     pub experts: Vec<usize>,
+    /// Department that owns it.
+    pub department: usize,
+    /// The person who owns it.
+    pub owner: usize,
+    /// Who knew it last, when nobody present does.
+    pub orphan: Option<Orphan>,
+    /// Health in [0, 1]; 1 is fully healthy.
+    pub health: f64,
+}
+
+/// Knowledge of a system that left with a person.
+#[derive(Debug, Clone)]
+pub(crate) struct Orphan {
+    pub person: String,
+    pub name: String,
+    /// Business day they left; 0 or less for people who left before the run.
+    pub day: i64,
+    pub documented_pct: f64,
+}
+
+/// A customer account and who owns the relationship.
+#[derive(Debug, Clone)]
+pub(crate) struct Account {
+    pub id: String,
+    pub liaison: usize,
 }
 
 /// A ticket and its hidden truth (actual hours).
@@ -122,6 +163,8 @@ pub(crate) struct PullRequest {
     pub round: u32,
     pub state: PrState,
     pub last_activity: Instant,
+    /// Merge commit id, once merged.
+    pub merge_commit: Option<String>,
 }
 
 /// The random streams, one per subsystem.
@@ -133,6 +176,10 @@ pub(crate) struct Streams {
     pub graph: ChaCha8Rng,
     pub stamps: ChaCha8Rng,
     pub ids: ChaCha8Rng,
+    pub attrition: ChaCha8Rng,
+    pub incidents: ChaCha8Rng,
+    /// Alert and root-cause texts.
+    pub texts: ChaCha8Rng,
 }
 
 impl Streams {
@@ -145,6 +192,9 @@ impl Streams {
             graph: tree.stream("graph"),
             stamps: tree.stream("stamps"),
             ids: tree.stream("ids"),
+            attrition: tree.stream("attrition"),
+            incidents: tree.stream("incidents"),
+            texts: tree.stream("texts"),
         }
     }
 }
@@ -160,6 +210,22 @@ pub(crate) struct World<'s> {
     pub tickets: Vec<Ticket>,
     pub pull_requests: Vec<PullRequest>,
     pub graph: SocialGraph,
+    /// Betweenness buffers, reused daily.
+    pub brandes: Brandes,
+    /// Graph version and roster size centrality was last computed for.
+    pub centrality_of: Option<(u64, usize)>,
+    /// The live on-call rotation, in order.
+    pub on_call: Vec<usize>,
+    /// Customer accounts and their liaisons.
+    pub accounts: Vec<Account>,
+    /// Organization morale in [0, 1].
+    pub morale: f64,
+    /// Incidents so far, open and resolved, in opening order.
+    pub incidents: Vec<crate::incident::Incident>,
+    /// The org's recurrence detector over earlier incidents' texts.
+    pub detector: crate::recurrence::Detector,
+    /// The edge list right after each departure: (day, label, edges).
+    pub graph_history: Vec<(u32, String, Vec<(usize, usize, f64)>)>,
     pub clocks: Clocks,
     pub rng: Streams,
     pub next_page_id: u32,
@@ -174,7 +240,10 @@ const FIRST_PAGE_ID: u32 = 10001;
 
 impl<'s> World<'s> {
     /// Builds the initial state from a validated scenario.
-    pub fn new(spec: &'s Scenario, calendar: BusinessCalendar) -> World<'s> {
+    pub fn new(
+        spec: &'s Scenario,
+        calendar: BusinessCalendar,
+    ) -> Result<World<'s>, crate::recurrence::DetectorError> {
         let tree = RngTree::new(spec.seed);
         let mut person_index = BTreeMap::new();
         let systems: Vec<SystemState> = spec
@@ -185,6 +254,14 @@ impl<'s> World<'s> {
                 name: s.name.clone(),
                 coverage: s.documentation,
                 experts: Vec::new(),
+                department: spec
+                    .departments
+                    .iter()
+                    .position(|d| d.id == s.owner)
+                    .unwrap_or(0),
+                owner: 0,
+                orphan: None,
+                health: 1.0,
             })
             .collect();
         let mut world = World {
@@ -197,6 +274,14 @@ impl<'s> World<'s> {
             tickets: Vec::new(),
             pull_requests: Vec::new(),
             graph: SocialGraph::new(&spec.graph),
+            brandes: Brandes::new(),
+            centrality_of: None,
+            on_call: Vec::new(),
+            accounts: Vec::new(),
+            morale: spec.morale.initial,
+            incidents: Vec::new(),
+            detector: crate::recurrence::Detector::new()?,
+            graph_history: Vec::new(),
             clocks: Clocks::new(0),
             rng: Streams::new(&tree),
             next_page_id: FIRST_PAGE_ID,
@@ -239,7 +324,78 @@ impl<'s> World<'s> {
         }
         world.person_index = person_index;
         world.seed_graph();
-        world
+        world.on_call = world.initial_rotation();
+        world.accounts = spec
+            .external
+            .customers
+            .iter()
+            .filter_map(|c| {
+                world.person_index.get(&c.liaison).map(|&liaison| Account {
+                    id: c.id.clone(),
+                    liaison,
+                })
+            })
+            .collect();
+        crate::knowledge::init(&mut world);
+        Ok(world)
+    }
+
+    /// The scenario's on-call list, or everyone in departments that ship code.
+    fn initial_rotation(&self) -> Vec<usize> {
+        let listed = &self.spec.incidents.on_call;
+        if listed.is_empty() {
+            (0..self.people.len())
+                .filter(|&p| self.departments[self.people[p].department].ships_code)
+                .collect()
+        } else {
+            listed
+                .iter()
+                .filter_map(|id| self.person_index.get(id).copied())
+                .collect()
+        }
+    }
+
+    /// Who is on call today: the rotation advances every `rotation_days` business days.
+    pub fn on_call_today(&self) -> Option<usize> {
+        let present: Vec<usize> = self
+            .on_call
+            .iter()
+            .copied()
+            .filter(|&p| self.clocks.present(p) && self.people[p].in_rotation)
+            .collect();
+        if present.is_empty() {
+            return None;
+        }
+        let shift = (self.day.max(1) - 1) / self.spec.incidents.rotation_days.max(1);
+        Some(present[shift as usize % present.len()])
+    }
+
+    /// Recomputes everyone's betweenness centrality over the people present when the graph or
+    /// the roster changed since the last computation.
+    pub fn refresh_centrality(&mut self) {
+        let present = self.present_people();
+        let key = (self.graph.version(), present.len());
+        if self.centrality_of == Some(key) {
+            return;
+        }
+        let values = self.centrality_over(&present);
+        for person in &mut self.people {
+            person.centrality = 0.0;
+        }
+        for (i, &p) in present.iter().enumerate() {
+            self.people[p].centrality = values[i];
+        }
+        self.centrality_of = Some(key);
+    }
+
+    /// Betweenness centrality of `people` over the subgraph they induce.
+    pub fn centrality_over(&mut self, people: &[usize]) -> Vec<f64> {
+        let adjacency = self.graph.adjacency(people);
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(8);
+        self.brandes.betweenness(&adjacency, threads)
     }
 
     /// Adds a person to department `department`, present from `joined_day`; returns the index.
@@ -275,6 +431,13 @@ impl<'s> World<'s> {
                 .unwrap_or(self.spec.calendar.business_hours),
             night_owl: person.persona.night_owl,
             stress: person.persona.stress,
+            base_stress: person.persona.stress,
+            days_over_threshold: 0,
+            burnt_out_since: None,
+            centrality: 0.0,
+            in_rotation: joined_day <= 1,
+            mentor: None,
+            warming_up: joined_day > 1,
             joined_day,
             left_day: None,
             hours_logged_last_day: Vec::new(),

@@ -92,7 +92,11 @@ fn authored(outcome: &Outcome) -> Vec<(String, i64, bool, String)> {
     for e in &outcome.events {
         let t = e.timestamp.timestamp();
         if let Some(thread) = e.kind.thread() {
-            for m in &thread.messages {
+            for m in thread
+                .messages
+                .iter()
+                .filter(|m| !orgforge_engine::event::is_bot(&m.author))
+            {
                 items.push((
                     m.author.clone(),
                     m.timestamp.timestamp(),

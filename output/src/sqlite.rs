@@ -6,6 +6,7 @@ use std::path::Path;
 use orgforge_engine::outcome::Outcome;
 use rusqlite::{Connection, params};
 
+use crate::chains::Chain;
 use crate::corpus::RenderedFile;
 use crate::error::OutputError;
 
@@ -16,7 +17,7 @@ pub(crate) const DATABASE_FILE: &str = "orgforge.db";
 const SCHEMA_SQL: &str = include_str!("../../schema/orgforge.sql");
 
 /// Schema version stored in `PRAGMA user_version`; bump when the DDL changes.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 
 /// Writes `orgforge.db` at `path` in one transaction. `files` are the corpus files with their
 /// sha256, sorted by path. Byte-identical for identical input: no journal file, fixed page size,
@@ -25,6 +26,7 @@ pub(crate) fn write_database(
     path: &Path,
     outcome: &Outcome,
     files: &[(&RenderedFile, String)],
+    chains: &[Chain],
 ) -> Result<(), OutputError> {
     let mut connection = Connection::open(path)?;
     connection.execute_batch(&format!(
@@ -37,6 +39,7 @@ pub(crate) fn write_database(
     insert_artifacts(&transaction, files)?;
     insert_people(&transaction, outcome)?;
     insert_graph_and_daily(&transaction, outcome)?;
+    insert_chains(&transaction, chains)?;
     transaction.commit()?;
     connection.close().map_err(|(_, error)| error)?;
     Ok(())
@@ -100,6 +103,51 @@ fn insert_artifacts(
     Ok(())
 }
 
+fn insert_chains(
+    transaction: &rusqlite::Transaction<'_>,
+    chains: &[Chain],
+) -> Result<(), OutputError> {
+    let mut chain = transaction.prepare(
+        "INSERT INTO chains (id, kind, root, path, subject, related) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut node = transaction.prepare(
+        "INSERT INTO chain_nodes (chain, position, node, node_kind, type, at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut edge = transaction.prepare(
+        "INSERT INTO chain_edges (chain, position, source, target, type) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for c in chains {
+        let subject = serde_json::Value::from(
+            c.subject
+                .iter()
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect::<serde_json::Map<_, _>>(),
+        );
+        chain.execute(params![
+            c.id,
+            c.kind.name(),
+            c.root,
+            c.path(),
+            subject.to_string(),
+            serde_json::Value::from(c.related.clone()).to_string(),
+        ])?;
+        for (position, n) in c.nodes.iter().enumerate() {
+            let kind = match n.node {
+                crate::chains::NodeKind::Event => "event",
+                crate::chains::NodeKind::Artifact => "artifact",
+            };
+            node.execute(params![c.id, position as i64, n.id, kind, n.node_type, n.at])?;
+        }
+        for (position, e) in c.edges.iter().enumerate() {
+            edge.execute(params![c.id, position as i64, e.from, e.to, e.edge.name()])?;
+        }
+    }
+    Ok(())
+}
+
 fn insert_people(
     transaction: &rusqlite::Transaction<'_>,
     outcome: &Outcome,
@@ -138,23 +186,57 @@ fn insert_graph_and_daily(
     for e in &snapshot.edges {
         edge.execute(params![e.a, e.b, e.weight])?;
     }
+    let mut history = transaction.prepare(
+        "INSERT INTO graph_history (day, label, a, b, weight) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for moment in &snapshot.graph_history {
+        for e in &moment.edges {
+            history.execute(params![moment.day, moment.label, e.a, e.b, e.weight])?;
+        }
+    }
     let mut daily = transaction.prepare(
-        "INSERT INTO daily (day, date, morale, stress_mean, tickets_open, prs_open) \
+        "INSERT INTO daily (day, date, morale, health, stress_mean, incidents_open, on_call, \
+         tickets_open, prs_open) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut people = transaction.prepare(
+        "INSERT INTO daily_people (day, person, stress, centrality, burnt_out, key_player) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    let mut stress = transaction
-        .prepare("INSERT INTO daily_stress (day, person, stress) VALUES (?1, ?2, ?3)")?;
+    let mut systems = transaction.prepare(
+        "INSERT INTO daily_systems (day, system, health, coverage, orphaned) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
     for state in &snapshot.daily {
         daily.execute(params![
             state.day,
             state.date,
             state.morale,
+            state.health,
             state.stress_mean,
+            state.incidents_open,
+            state.on_call,
             state.tickets_open,
             state.prs_open,
         ])?;
-        for (person, value) in &state.stress {
-            stress.execute(params![state.day, person, value])?;
+        for person in &state.people {
+            let key = state.key_players.contains(&person.person);
+            people.execute(params![
+                state.day,
+                person.person,
+                person.stress,
+                person.centrality,
+                person.burnt_out,
+                key,
+            ])?;
+        }
+        for system in &state.systems {
+            systems.execute(params![
+                state.day,
+                system.system,
+                system.health,
+                system.coverage,
+                system.orphaned,
+            ])?;
         }
     }
     Ok(())

@@ -51,6 +51,9 @@ pub struct Scenario {
     /// People who left before day 1 and what they knew.
     #[serde(default)]
     pub knowledge_gaps: Vec<KnowledgeGap>,
+    /// Documentation coverage dynamics and when missing knowledge becomes a gap.
+    #[serde(default)]
+    pub knowledge: Knowledge,
     /// Customers and vendors.
     #[serde(default)]
     pub external: External,
@@ -524,6 +527,59 @@ pub struct Incidents {
     pub on_call: Vec<String>,
     /// Business days per on-call shift. Default 5.
     pub rotation_days: u32,
+    /// Stress each responder takes when an incident opens, by severity. Default P1 20, P2 12, P3 6, P4 3.
+    pub stress_hit: PerSeverity,
+    /// System health lost when an incident opens, by severity, in [0, 1]. Default P1 0.35, P2 0.2, P3 0.08, P4 0.03.
+    pub health_hit: PerSeverity,
+    /// Share of the gap to full health a system recovers per day, in [0, 1]. Default 0.1.
+    pub health_recovery_per_day: f64,
+    /// Probability that an incident cascades to a system depending on the failed one, in [0, 1]. Default 0.15.
+    pub cascade_probability: f64,
+    /// Share of incidents that fire outside business hours, in [0, 1]. Default 0.2.
+    pub after_hours_share: f64,
+    /// Incidents that happen on a given day whatever the hazard (for drills and tests).
+    pub scheduled: Vec<ScheduledIncident>,
+}
+
+/// An incident forced on a given day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduledIncident {
+    /// Business day (1-based).
+    pub day: u32,
+    /// System id.
+    pub system: String,
+    /// One of the system's failure mode kinds.
+    pub failure_mode: String,
+    /// Severity.
+    pub severity: Severity,
+}
+
+/// A number per severity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct PerSeverity {
+    #[serde(rename = "P1")]
+    pub p1: f64,
+    #[serde(rename = "P2")]
+    pub p2: f64,
+    #[serde(rename = "P3")]
+    pub p3: f64,
+    #[serde(rename = "P4")]
+    pub p4: f64,
+}
+
+impl PerSeverity {
+    /// The value for `severity`.
+    pub fn get(&self, severity: Severity) -> f64 {
+        match severity {
+            Severity::P1 => self.p1,
+            Severity::P2 => self.p2,
+            Severity::P3 => self.p3,
+            Severity::P4 => self.p4,
+        }
+    }
 }
 
 impl Default for Incidents {
@@ -534,6 +590,22 @@ impl Default for Incidents {
             severity_mix: SeverityMix::default(),
             on_call: Vec::new(),
             rotation_days: 5,
+            stress_hit: PerSeverity {
+                p1: 20.0,
+                p2: 12.0,
+                p3: 6.0,
+                p4: 3.0,
+            },
+            health_hit: PerSeverity {
+                p1: 0.35,
+                p2: 0.2,
+                p3: 0.08,
+                p4: 0.03,
+            },
+            health_recovery_per_day: 0.1,
+            cascade_probability: 0.15,
+            after_hours_share: 0.2,
+            scheduled: Vec::new(),
         }
     }
 }
@@ -617,6 +689,12 @@ pub struct Morale {
     pub equilibrium: f64,
     /// Share of the gap to the target closed per day, in [0, 1]. Default 0.15.
     pub adjustment_rate: f64,
+    /// Stress added per day to whoever is on call. Default 2.
+    pub on_call_load_per_day: f64,
+    /// Share of normal capacity a burnt-out person works, in [0, 1]. Default 0.6.
+    pub burnout_capacity: f64,
+    /// Burnout ends when stress falls this far below the threshold. Default 10.
+    pub burnout_recovery_margin: f64,
 }
 
 impl Default for Morale {
@@ -629,6 +707,9 @@ impl Default for Morale {
             initial: 0.75,
             equilibrium: 0.78,
             adjustment_rate: 0.15,
+            on_call_load_per_day: 2.0,
+            burnout_capacity: 0.6,
+            burnout_recovery_margin: 10.0,
         }
     }
 }
@@ -643,6 +724,30 @@ pub struct Lifecycle {
     pub hires: Vec<Hire>,
     /// Random attrition.
     pub attrition: Attrition,
+    /// Onboarding and warm-up of hires.
+    pub onboarding: Onboarding,
+}
+
+/// How hires are brought in: sessions until their ties are warm, then a ramp before rotations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Onboarding {
+    /// A hire is warmed up once their ties to their lead and mentor both reach this weight. Default 4.
+    pub warmup_threshold: f64,
+    /// Business days after joining before a hire joins the on-call and reviewer pools. Default 10.
+    pub ramp_days: u32,
+    /// A warm-up 1:1 with the lead every this many business days until warm. Default 2.
+    pub warmup_one_on_one_every_days: u32,
+}
+
+impl Default for Onboarding {
+    fn default() -> Self {
+        Onboarding {
+            warmup_threshold: 4.0,
+            ramp_days: 10,
+            warmup_one_on_one_every_days: 2,
+        }
+    }
 }
 
 /// A scheduled departure.
@@ -701,6 +806,28 @@ impl Default for Attrition {
             stress_multiplier: 4.0,
             burnout_multiplier: 3.0,
             min_headcount: 2,
+        }
+    }
+}
+
+/// Documentation coverage dynamics and the knowledge-gap rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Knowledge {
+    /// An orphaned system (no one present knows it) below this coverage is a knowledge gap, in [0, 1]. Default 0.5.
+    pub gap_coverage: f64,
+    /// Coverage a Confluence page about a system adds, in [0, 1]. Default 0.04.
+    pub page_coverage_gain: f64,
+    /// Investigation takes this many times longer in a knowledge gap (at least 1). Default 1.8.
+    pub gap_slowdown: f64,
+}
+
+impl Default for Knowledge {
+    fn default() -> Self {
+        Knowledge {
+            gap_coverage: 0.5,
+            page_coverage_gain: 0.04,
+            gap_slowdown: 1.8,
         }
     }
 }

@@ -728,6 +728,64 @@ impl<'a> Checker<'a> {
         self.fraction("incidents.base_rate_per_day", incidents.base_rate_per_day);
         self.at_least("incidents.max_open", incidents.max_open, 1);
         self.at_least("incidents.rotation_days", incidents.rotation_days, 1);
+        self.fraction(
+            "incidents.health_recovery_per_day",
+            incidents.health_recovery_per_day,
+        );
+        self.fraction(
+            "incidents.cascade_probability",
+            incidents.cascade_probability,
+        );
+        self.fraction("incidents.after_hours_share", incidents.after_hours_share);
+        for (index, forced) in incidents.scheduled.iter().enumerate() {
+            let path = format!("incidents.scheduled[{index}]");
+            if forced.day == 0 || forced.day > self.scenario.days {
+                self.push(
+                    &format!("{path}.day"),
+                    format!(
+                        "day {} is outside the run (1..={})",
+                        forced.day, self.scenario.days
+                    ),
+                );
+            }
+            match self.scenario.systems.iter().find(|s| s.id == forced.system) {
+                None => self.push(
+                    &format!("{path}.system"),
+                    format!("unknown system `{}`", forced.system),
+                ),
+                Some(system) => {
+                    if !system
+                        .failure_modes
+                        .iter()
+                        .any(|m| m.kind == forced.failure_mode)
+                    {
+                        let known: Vec<&str> = system
+                            .failure_modes
+                            .iter()
+                            .map(|m| m.kind.as_str())
+                            .collect();
+                        self.push(
+                            &format!("{path}.failure_mode"),
+                            format!(
+                                "`{}` is not a failure mode of `{}` (it has: {})",
+                                forced.failure_mode,
+                                system.id,
+                                known.join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        for (name, hit, health) in [
+            ("P1", incidents.stress_hit.p1, incidents.health_hit.p1),
+            ("P2", incidents.stress_hit.p2, incidents.health_hit.p2),
+            ("P3", incidents.stress_hit.p3, incidents.health_hit.p3),
+            ("P4", incidents.stress_hit.p4, incidents.health_hit.p4),
+        ] {
+            self.in_range(&format!("incidents.stress_hit.{name}"), hit, 0.0, 100.0);
+            self.fraction(&format!("incidents.health_hit.{name}"), health);
+        }
         let SeverityMix { p1, p2, p3, p4 } = incidents.severity_mix;
         let mut all_in_range = true;
         for (name, share) in [("P1", p1), ("P2", p2), ("P3", p3), ("P4", p4)] {
@@ -818,6 +876,16 @@ impl<'a> Checker<'a> {
         self.fraction("morale.initial", morale.initial);
         self.fraction("morale.equilibrium", morale.equilibrium);
         self.fraction("morale.adjustment_rate", morale.adjustment_rate);
+        self.non_negative("morale.on_call_load_per_day", morale.on_call_load_per_day);
+        self.fraction("morale.burnout_capacity", morale.burnout_capacity);
+        self.non_negative(
+            "morale.burnout_recovery_margin",
+            morale.burnout_recovery_margin,
+        );
+        let knowledge = &self.scenario.knowledge;
+        self.fraction("knowledge.gap_coverage", knowledge.gap_coverage);
+        self.fraction("knowledge.page_coverage_gain", knowledge.page_coverage_gain);
+        self.in_range("knowledge.gap_slowdown", knowledge.gap_slowdown, 1.0, 100.0);
     }
 
     fn lifecycle(&mut self) {
@@ -941,6 +1009,16 @@ impl<'a> Checker<'a> {
         self.non_negative(
             "lifecycle.attrition.burnout_multiplier",
             attrition.burnout_multiplier,
+        );
+        let onboarding = &lifecycle.onboarding;
+        self.positive(
+            "lifecycle.onboarding.warmup_threshold",
+            onboarding.warmup_threshold,
+        );
+        self.at_least(
+            "lifecycle.onboarding.warmup_one_on_one_every_days",
+            onboarding.warmup_one_on_one_every_days,
+            1,
         );
     }
 
