@@ -163,7 +163,7 @@ fn item5_quiet_run_stays_healthy_and_a_bad_stretch_drops_and_recovers() {
     s.days = 60;
     for (day, system, mode) in [
         (10, "payments-api", "dependency_outage"),
-        (11, "orders-db", "connection_pool_exhaustion"),
+        (11, "postgres-core", "connection_pool_exhaustion"),
         (12, "api-gateway", "rate_limiting"),
         (13, "payments-api", "connection_pool_exhaustion"),
     ] {
