@@ -63,6 +63,27 @@ fn benches(c: &mut Criterion) {
             BatchSize::PerIteration,
         )
     });
+    // The engine alone for five business days at three sizes: a day's cost is a fifth, and the
+    // ratios between sizes give the cost exponent in people.
+    let sizes = [("default", 53), ("medium", 200), ("large", 1000)];
+    let mut group = c.benchmark_group("engine_5_days");
+    group.sample_size(10);
+    for (name, people) in sizes {
+        let scenario = load(name);
+        group.bench_function(format!("{people}_people"), |b| {
+            b.iter(|| {
+                black_box(
+                    Simulation::builder(scenario.clone())
+                        .days(5)
+                        .build()
+                        .run()
+                        .map(|o| o.events.len()),
+                )
+            })
+        });
+    }
+    group.finish();
+
     let large = load("large");
     let mut group = c.benchmark_group("large");
     group.sample_size(10);

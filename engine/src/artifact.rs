@@ -35,6 +35,14 @@ pub enum ArtifactRef {
         /// Pull-request number.
         number: u32,
     },
+    /// An email: `email/<mailbox>/<local part of the Message-ID>.eml`.
+    Email {
+        /// Person id whose mailbox files it.
+        mailbox: String,
+        /// Message-ID without angle brackets; its local part (before `@`) is unique in the run
+        /// and made of path-safe characters.
+        message_id: String,
+    },
 }
 
 /// The kind of an artifact, for counts and corpus documents.
@@ -49,6 +57,8 @@ pub enum ArtifactKind {
     Confluence,
     /// Git pull requests.
     Git,
+    /// Email messages.
+    Email,
 }
 
 impl ArtifactKind {
@@ -59,6 +69,7 @@ impl ArtifactKind {
             ArtifactKind::Jira => "jira",
             ArtifactKind::Confluence => "confluence",
             ArtifactKind::Git => "git",
+            ArtifactKind::Email => "email",
         }
     }
 }
@@ -71,6 +82,13 @@ impl ArtifactRef {
             ArtifactRef::Jira { key } => format!("jira/{key}.json"),
             ArtifactRef::Page { space, id } => format!("confluence/{space}/{id}.md"),
             ArtifactRef::PullRequest { number } => format!("git/prs/{number}.json"),
+            ArtifactRef::Email {
+                mailbox,
+                message_id,
+            } => {
+                let local = message_id.split('@').next().unwrap_or(message_id);
+                format!("email/{mailbox}/{local}.eml")
+            }
         }
     }
 
@@ -81,6 +99,7 @@ impl ArtifactRef {
             ArtifactRef::Jira { .. } => ArtifactKind::Jira,
             ArtifactRef::Page { .. } => ArtifactKind::Confluence,
             ArtifactRef::PullRequest { .. } => ArtifactKind::Git,
+            ArtifactRef::Email { .. } => ArtifactKind::Email,
         }
     }
 }

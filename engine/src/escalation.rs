@@ -12,6 +12,7 @@ pub(crate) struct Request {
     pub from: usize,
     pub system: Option<usize>,
     pub incident: Option<String>,
+    pub email_chain: Option<String>,
     pub at: Instant,
 }
 
@@ -23,6 +24,7 @@ pub(crate) fn escalate(world: &mut World, request: Request) -> Option<Vec<usize>
         from,
         system,
         incident,
+        email_chain,
         at,
     } = request;
     let (path, target, reason) = chain(world, from, system)?;
@@ -41,6 +43,7 @@ pub(crate) fn escalate(world: &mut World, request: Request) -> Option<Vec<usize>
     let facts = Escalation {
         cause,
         incident: incident.clone(),
+        email_chain,
         system: system.map(|s| world.systems[s].id.clone()),
         from: world.id(from),
         to: world.id(to),

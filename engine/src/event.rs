@@ -71,6 +71,10 @@ pub enum EventKind {
     Deploy(Deploy),
     PostmortemPublished(PostmortemPublished),
     Escalation(Escalation),
+    EmailReceived(EmailReceived),
+    EmailSent(EmailSent),
+    EmailRelayed(EmailRelayed),
+    EmailDropped(EmailDropped),
     WorkReassigned(WorkReassigned),
     RotationUpdated(RotationUpdated),
     SystemOwnerChanged(SystemOwnerChanged),
@@ -113,6 +117,10 @@ impl EventKind {
             EventKind::Deploy(_) => "deploy",
             EventKind::PostmortemPublished(_) => "postmortem_published",
             EventKind::Escalation(_) => "escalation",
+            EventKind::EmailReceived(_) => "email_received",
+            EventKind::EmailSent(_) => "email_sent",
+            EventKind::EmailRelayed(_) => "email_relayed",
+            EventKind::EmailDropped(_) => "email_dropped",
             EventKind::WorkReassigned(_) => "work_reassigned",
             EventKind::RotationUpdated(_) => "rotation_updated",
             EventKind::SystemOwnerChanged(_) => "system_owner_changed",
@@ -142,6 +150,7 @@ impl EventKind {
             EventKind::IncidentOpened(f) => Some(&f.thread),
             EventKind::IncidentStageChanged(f) => f.thread.as_ref(),
             EventKind::IncidentResolved(f) => Some(&f.thread),
+            EventKind::EmailRelayed(f) => Some(&f.thread),
             _ => None,
         }
     }
@@ -218,6 +227,15 @@ pub enum Intent {
     /// The incident is resolved.
     Resolution {
         incident: String,
+    },
+    /// Someone relays an inbound email in Slack to the person it was routed to.
+    EmailRelay {
+        chain: String,
+        message_id: String,
+    },
+    /// The routed person answers the relay.
+    EmailRelayReply {
+        chain: String,
     },
 }
 
@@ -352,6 +370,9 @@ pub struct TicketCreated {
     /// The incident this ticket tracks (the incident ticket is filed right after the alert).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incident: Option<String>,
+    /// The email chain this ticket was opened for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_chain: Option<String>,
 }
 
 /// Someone put hours into a ticket.
@@ -641,6 +662,19 @@ pub struct RecurrenceDetected {
     pub bm25_only: Option<String>,
     /// What the structural ranker alone would have matched (ablation).
     pub structural_only: Option<String>,
+    /// The top candidates by fused score (then id), with both rankers' ranks and raw scores.
+    pub candidates: Vec<RecurrenceCandidate>,
+}
+
+/// One earlier incident as the recurrence detector ranked it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecurrenceCandidate {
+    pub incident: String,
+    pub bm25_rank: Option<u32>,
+    pub bm25_score: f64,
+    pub structural_rank: Option<u32>,
+    pub structural_score: f64,
+    pub fused: f64,
 }
 
 /// A fix is deployed.
@@ -679,6 +713,142 @@ pub struct TimelineEntry {
     pub what: String,
 }
 
+/// A mail address with its display name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    pub name: String,
+    pub email: String,
+}
+
+/// What an email is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum EmailKind {
+    /// A customer complains about an incident in a system they depend on.
+    Complaint,
+    /// A customer writes as their renewal date nears.
+    Renewal,
+    VendorBilling,
+    VendorSecurity,
+    VendorOutage,
+    /// A candidate accepts an offer before their start.
+    Candidate,
+    /// A leaver answers the exit checklist.
+    Exit,
+    /// The first answer to an inbound email.
+    Acknowledgement,
+    Reply,
+    FollowUp,
+    /// A status update to customers affected by an incident.
+    IncidentUpdate,
+    /// A postmortem summary to a top-tier customer.
+    PostmortemSummary,
+    /// HR's offer letter to a future hire.
+    Offer,
+    /// HR's first-day onboarding mail to a hire.
+    Onboarding,
+    /// HR's exit checklist to a leaver.
+    ExitChecklist,
+}
+
+/// What an email's body must say: the facts the prose may use.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmailFacts {
+    /// Customer or vendor id, when the mail is to or from one.
+    pub party: Option<String>,
+    /// Organization name of the external party.
+    pub org: Option<String>,
+    pub incident: Option<String>,
+    pub system: Option<String>,
+    pub severity: Option<crate::scenario::Severity>,
+    /// Incident stage for status updates.
+    pub stage: Option<IncidentStage>,
+    /// Ticket opened for it, when one is referenced.
+    pub ticket: Option<String>,
+    /// Tone in [0, 1]: 0 calm, 1 furious (inbound complaints).
+    pub tone: f64,
+    /// Renewal date, for renewal mail.
+    pub renewal_date: Option<NaiveDate>,
+    /// Start or last date, for HR mail.
+    pub date: Option<NaiveDate>,
+    /// Root cause, for postmortem summaries.
+    pub root_cause: Option<String>,
+}
+
+/// An inbound email arrives (it roots a gated chain).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmailReceived {
+    /// RFC 5322 Message-ID without angle brackets, unique in the run.
+    pub message_id: String,
+    /// Chain id, "EML-n".
+    pub chain: String,
+    /// Mailbox (person id) the message is filed under.
+    pub mailbox: String,
+    pub kind: EmailKind,
+    pub from: Address,
+    pub to: Vec<Address>,
+    pub cc: Vec<Address>,
+    pub subject: String,
+    pub in_reply_to: Option<String>,
+    pub references: Vec<String>,
+    pub facts: EmailFacts,
+}
+
+/// An outbound email is sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmailSent {
+    pub message_id: String,
+    /// Chain it belongs to: an inbound chain, or its own "EML-n" for mail that starts here.
+    pub chain: String,
+    /// Mailbox (person id of the sender) the message is filed under.
+    pub mailbox: String,
+    pub kind: EmailKind,
+    pub from: Address,
+    pub to: Vec<Address>,
+    pub cc: Vec<Address>,
+    pub subject: String,
+    pub in_reply_to: Option<String>,
+    pub references: Vec<String>,
+    pub facts: EmailFacts,
+}
+
+/// An inbound email is relayed in Slack to the person it was routed to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmailRelayed {
+    pub chain: String,
+    pub message_id: String,
+    pub by: String,
+    pub to: String,
+    pub thread: Thread,
+}
+
+/// The gates of an inbound email's chain, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum Gate {
+    Acknowledge,
+    Route,
+    Relay,
+    Ticket,
+    Reply,
+    FollowUp,
+}
+
+/// An inbound email's chain stops at a gate: nothing downstream ever happens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmailDropped {
+    /// Message-ID of the inbound email.
+    pub message_id: String,
+    pub chain: String,
+    pub gate: Gate,
+    /// Who held it when it stopped.
+    pub holder: String,
+    /// Why, in engine words.
+    pub reason: String,
+}
+
 /// Why an escalation chain ends where it does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -712,6 +882,9 @@ pub struct Escalation {
     pub cause: EscalationCause,
     /// Incident id, when it is about one.
     pub incident: Option<String>,
+    /// Email chain id, when routing an inbound email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_chain: Option<String>,
     /// System whose owner is sought, when known.
     pub system: Option<String>,
     pub from: String,

@@ -12,7 +12,8 @@ use crate::escalation::{Request, escalate};
 use crate::event::{
     ALERT_BOT, Deploy, EscalationCause, EventKind, IncidentOpened, IncidentResolved, IncidentStage,
     IncidentStageChanged, Intent, KnowledgeGapDetected, PAGER_BOT, PageKind, PostmortemPublished,
-    Priority, RecurrenceDetected, TicketCreated, TicketKind, TicketStatus, TimelineEntry,
+    Priority, RecurrenceCandidate, RecurrenceDetected, TicketCreated, TicketKind, TicketStatus,
+    TimelineEntry,
 };
 use crate::health;
 use crate::incident_text::{self, IncidentText};
@@ -41,6 +42,7 @@ pub(crate) struct Incident {
     pub commander: usize,
     pub responders: Vec<usize>,
     pub opened_at: Instant,
+    pub opened_day: u32,
     /// When investigation ends (mitigation), decided at detection.
     pub mitigate_at: Instant,
     /// A stall is recorded at this time, if one was drawn.
@@ -58,6 +60,7 @@ pub(crate) struct Incident {
     pub resolved_day: Option<u32>,
     pub root_cause: String,
     pub postmortem_day: Option<u32>,
+    pub postmortem_published: bool,
 }
 
 impl Incident {
@@ -458,6 +461,7 @@ fn open_incident(
         assignee: world.id(fixer),
         sprint: Some(world.sprint),
         incident: Some(id.clone()),
+        email_chain: None,
     };
     let summary = format!("{} filed {key} for {id}", world.id(commander));
     let jira = world.jira(ticket);
@@ -479,6 +483,18 @@ fn open_incident(
         fused_score: (detection.fused_score * 1e6).round() / 1e6,
         bm25_only: detection.bm25_only.clone(),
         structural_only: detection.structural_only.clone(),
+        candidates: detection
+            .candidates
+            .iter()
+            .map(|c| RecurrenceCandidate {
+                incident: c.id.clone(),
+                bm25_rank: c.bm25_rank.map(|r| r as u32),
+                bm25_score: (c.bm25_score * 1e6).round() / 1e6,
+                structural_rank: c.structural_rank.map(|r| r as u32),
+                structural_score: (c.structural_score * 1e6).round() / 1e6,
+                fused: (c.fused * 1e6).round() / 1e6,
+            })
+            .collect(),
     };
     let summary = format!("{id}: recurrence check {outcome}");
     world.emit(
@@ -503,7 +519,6 @@ fn open_incident(
             summary,
         );
     }
-    let mut responders = responders;
     if matches!(severity, Severity::P1 | Severity::P2) || gap.is_some() {
         let path = escalate(
             world,
@@ -512,6 +527,7 @@ fn open_incident(
                 from: commander,
                 system: Some(system),
                 incident: Some(id.clone()),
+                email_chain: None,
                 at: detected_at + 3,
             },
         );
@@ -532,6 +548,7 @@ fn open_incident(
         commander,
         responders,
         opened_at: detected_at,
+        opened_day: world.day,
         mitigate_at,
         stall_at,
         ticket,
@@ -547,6 +564,7 @@ fn open_incident(
         resolved_day: None,
         root_cause: String::new(),
         postmortem_day: None,
+        postmortem_published: false,
     });
     Ok(true)
 }
@@ -823,6 +841,7 @@ pub(crate) fn postmortems(world: &mut World) -> Result<(), crate::recurrence::De
             continue;
         };
         world.incidents[i].postmortem_day = None;
+        world.incidents[i].postmortem_published = true;
         let incident = world.incidents[i].clone();
         let department = world.systems[system].department;
         let title = format!(
@@ -918,6 +937,7 @@ pub(crate) fn hand_off(world: &mut World, person: usize, at: &mut Instant) {
                 from: person,
                 system: Some(system),
                 incident: Some(id),
+                email_chain: None,
                 at: *at,
             },
         );

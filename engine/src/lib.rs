@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod centrality;
 pub mod clock;
 mod collaboration;
+mod email;
 mod escalation;
 pub mod escalation_path;
 pub mod event;

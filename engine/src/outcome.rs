@@ -150,6 +150,8 @@ pub struct DayState {
     pub on_call: Option<String>,
     /// Key players (top betweenness), by id.
     pub key_players: Vec<String>,
+    /// Customer sentiment in [0, 1], by customer id.
+    pub customers: Vec<(String, f64)>,
     /// Per person present: stress, centrality, burnout.
     pub people: Vec<PersonDay>,
     /// Per system: health, coverage, orphaned.

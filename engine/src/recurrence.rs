@@ -37,7 +37,7 @@ use std::collections::BTreeSet;
 
 use tantivy::collector::TopDocs;
 use tantivy::indexer::NoMergePolicy;
-use tantivy::query::BooleanQuery;
+use tantivy::query::{BooleanQuery, Query};
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
@@ -174,7 +174,7 @@ impl Default for Thresholds {
             bm25_alone: 14.0,
             structural_alone: 0.57,
             fused_min: 0.0,
-            fused_bm25_floor: 32.0,
+            fused_bm25_floor: 30.0,
             fused_structural_floor: 0.52,
             fused_bm25_strong: f64::INFINITY,
             fused_structural_strong: 0.57,
@@ -486,25 +486,20 @@ impl Detector {
                 .collect(),
         );
         let searcher = self.reader.searcher();
-        // One more than needed (the alert itself may be indexed), widened while the boundary ties,
-        // so that the cut after sorting by (score, id) does not depend on the segment layout.
-        let want = RANK_DEPTH + 1;
-        let mut limit = want + 1;
-        let hits = loop {
-            let hits = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-            let tied = hits.len() == limit && hits[limit - 1].0 == hits[limit - 2].0;
-            if !tied {
-                break hits;
-            }
-            limit *= 2;
-        };
+        // Every matching incident, each rescored on its own through `explain`: top-k search
+        // prunes with block-max WAND, whose float sums depend on the segment layout (and so on
+        // tantivy's random segment ids); a single document's explanation sums the query's terms
+        // in query order, so the score is the same bits in every run.
+        let limit = (searcher.num_docs() as usize).max(1);
+        let hits = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         let mut ranked = Vec::with_capacity(hits.len());
-        for (score, addr) in hits {
+        for (_, addr) in hits {
             let d: TantivyDocument = searcher.doc(addr)?;
             let Some(id) = d.get_first(self.id_field).and_then(|v| v.as_str()) else {
                 continue;
             };
             if id != alert.id {
+                let score = query.explain(&searcher, addr)?.value();
                 ranked.push((id.to_string(), f64::from(score)));
             }
         }

@@ -4,6 +4,7 @@ use chrono::Datelike;
 
 use crate::calendar::{BusinessCalendar, CalendarError};
 use crate::collaboration;
+use crate::email;
 use crate::event::{DaySummary, Draft, EventKind, TicketStatus};
 use crate::health;
 use crate::incident;
@@ -204,6 +205,7 @@ fn run_day(world: &mut World, day: u32, hired: &mut Vec<String>) -> Result<(), E
     work::review_pass(world);
     incident::progress(world);
     incident::postmortems(world)?;
+    email::daily(world);
     collaboration::adhoc_pages(world);
     collaboration::write_retros(world, retros);
 
@@ -296,6 +298,7 @@ fn day_state(world: &World) -> DayState {
         incidents_open: world.incidents.iter().filter(|i| i.is_open()).count() as u32,
         on_call: world.on_call_today().map(|p| world.id(p)),
         key_players: world.ids(&keys),
+        customers: email::sentiments(world),
         people,
         systems,
         tickets_open: world

@@ -290,6 +290,7 @@ fn emit_ticket_created(world: &mut World, ticket: usize) {
         assignee: world.id(t.assignee),
         sprint: Some(t.sprint),
         incident: None,
+        email_chain: None,
     };
     let summary = format!("{} filed {}: {}", world.id(reporter), t.key, t.title);
     let at = t.created_at;

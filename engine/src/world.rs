@@ -107,6 +107,9 @@ pub(crate) struct Orphan {
     pub documented_pct: f64,
 }
 
+/// The edge list at one moment: (day, label, edges as (person, person, weight)).
+pub(crate) type GraphMoment = (u32, String, Vec<(usize, usize, f64)>);
+
 /// A customer account and who owns the relationship.
 #[derive(Debug, Clone)]
 pub(crate) struct Account {
@@ -178,6 +181,7 @@ pub(crate) struct Streams {
     pub ids: ChaCha8Rng,
     pub attrition: ChaCha8Rng,
     pub incidents: ChaCha8Rng,
+    pub email: ChaCha8Rng,
     /// Alert and root-cause texts.
     pub texts: ChaCha8Rng,
 }
@@ -194,6 +198,7 @@ impl Streams {
             ids: tree.stream("ids"),
             attrition: tree.stream("attrition"),
             incidents: tree.stream("incidents"),
+            email: tree.stream("email"),
             texts: tree.stream("texts"),
         }
     }
@@ -222,10 +227,12 @@ pub(crate) struct World<'s> {
     pub morale: f64,
     /// Incidents so far, open and resolved, in opening order.
     pub incidents: Vec<crate::incident::Incident>,
+    /// Mail state: customers, cooldowns, update threads, pending follow-ups.
+    pub email: crate::email::EmailState,
     /// The org's recurrence detector over earlier incidents' texts.
     pub detector: crate::recurrence::Detector,
     /// The edge list right after each departure: (day, label, edges).
-    pub graph_history: Vec<(u32, String, Vec<(usize, usize, f64)>)>,
+    pub graph_history: Vec<GraphMoment>,
     pub clocks: Clocks,
     pub rng: Streams,
     pub next_page_id: u32,
@@ -281,6 +288,10 @@ impl<'s> World<'s> {
             morale: spec.morale.initial,
             incidents: Vec::new(),
             detector: crate::recurrence::Detector::new()?,
+            email: crate::email::EmailState::new(
+                spec.external.customers.len(),
+                spec.external.customers.iter().map(|c| c.sentiment),
+            ),
             graph_history: Vec::new(),
             clocks: Clocks::new(0),
             rng: Streams::new(&tree),

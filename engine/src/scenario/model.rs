@@ -966,6 +966,11 @@ pub struct Email {
     pub follow_up_probability: f64,
     /// Business days before the same source writes again. Default 5.
     pub cooldown_days: u32,
+    /// Department whose lead handles HR and recruiting mail (offers, onboarding, exits); none
+    /// means no HR mail. Default none.
+    pub hr_department: Option<String>,
+    /// Daily probability that a vendor sends a security or outage notice it can send, in [0, 1]. Default 0.04.
+    pub vendor_notice_probability: f64,
 }
 
 impl Default for Email {
@@ -978,6 +983,8 @@ impl Default for Email {
             reply_probability: 0.9,
             follow_up_probability: 0.5,
             cooldown_days: 5,
+            hr_department: None,
+            vendor_notice_probability: 0.04,
         }
     }
 }

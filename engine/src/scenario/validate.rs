@@ -741,7 +741,7 @@ impl<'a> Checker<'a> {
             let path = format!("incidents.scheduled[{index}]");
             if forced.day == 0 || forced.day > self.scenario.days {
                 self.push(
-                    &format!("{path}.day"),
+                    format!("{path}.day"),
                     format!(
                         "day {} is outside the run (1..={})",
                         forced.day, self.scenario.days
@@ -750,7 +750,7 @@ impl<'a> Checker<'a> {
             }
             match self.scenario.systems.iter().find(|s| s.id == forced.system) {
                 None => self.push(
-                    &format!("{path}.system"),
+                    format!("{path}.system"),
                     format!("unknown system `{}`", forced.system),
                 ),
                 Some(system) => {
@@ -765,7 +765,7 @@ impl<'a> Checker<'a> {
                             .map(|m| m.kind.as_str())
                             .collect();
                         self.push(
-                            &format!("{path}.failure_mode"),
+                            format!("{path}.failure_mode"),
                             format!(
                                 "`{}` is not a failure mode of `{}` (it has: {})",
                                 forced.failure_mode,
@@ -1136,8 +1136,14 @@ impl<'a> Checker<'a> {
             ("ticket_probability", email.ticket_probability),
             ("reply_probability", email.reply_probability),
             ("follow_up_probability", email.follow_up_probability),
+            ("vendor_notice_probability", email.vendor_notice_probability),
         ] {
             self.fraction(&format!("email.{name}"), probability);
+        }
+        if let Some(hr) = &email.hr_department
+            && !self.scenario.departments.iter().any(|d| &d.id == hr)
+        {
+            self.push("email.hr_department", format!("unknown department `{hr}`"));
         }
     }
 

@@ -7,6 +7,31 @@ use std::collections::BTreeSet;
 use super::calendar::business_dates;
 use super::{Check, Context, Findings};
 
+/// Fact names that give a person a role in an event.
+const ROLES: &[&str] = &[
+    "assignee",
+    "reviewer",
+    "reviewers",
+    "author",
+    "reporter",
+    "merged_by",
+    "on_call",
+    "commander",
+    "responders",
+    "by",
+    "asker",
+    "answerer",
+    "lead",
+    "report",
+    "participants",
+    "attendees",
+    "with",
+    "resolved_by",
+    "covered_by",
+    "mentor",
+    "mailbox",
+];
+
 /// Runs the check.
 pub(crate) fn check(context: &Context) -> Check {
     let run = &context.run;
@@ -43,6 +68,50 @@ pub(crate) fn check(context: &Context) -> Check {
                     "{}: {actor} acts on day {}, after leaving on day {left}",
                     event.id, event.day
                 ));
+            }
+        }
+    }
+
+    // Nobody holds a role in anything stamped on or after their departure: assignee, reviewer,
+    // on call, responder, recipient... (a PR's `author` in later review and merge events is who
+    // opened it, a fact of the past; departure and handoff events name the leaver by design).
+    for event in &run.events {
+        let kind = event.kind.type_name();
+        if matches!(
+            kind,
+            "employee_departed"
+                | "work_reassigned"
+                | "rotation_updated"
+                | "system_owner_changed"
+                | "account_lapsed"
+                | "knowledge_orphaned"
+                | "knowledge_gap_detected"
+                | "knowledge_claimed"
+        ) {
+            continue;
+        }
+        let Ok(value) = serde_json::to_value(&event.kind) else {
+            continue;
+        };
+        let facts = &value["facts"];
+        for role in ROLES {
+            if *role == "author" && matches!(kind, "pr_reviewed" | "pr_merged") {
+                continue;
+            }
+            let holders: Vec<&str> = match &facts[*role] {
+                serde_json::Value::String(one) => vec![one.as_str()],
+                serde_json::Value::Array(many) => many.iter().filter_map(|v| v.as_str()).collect(),
+                _ => Vec::new(),
+            };
+            for holder in holders {
+                if let Some(left) = roster.get(holder).and_then(|p| p.left_day)
+                    && event.day >= left
+                {
+                    findings.flag(format!(
+                        "{}: {holder} is `{role}` on day {}, after leaving on day {left}",
+                        event.id, event.day
+                    ));
+                }
             }
         }
     }
