@@ -37,7 +37,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for e in &outcome.events {
             match &e.kind {
                 EventKind::IncidentOpened(f) => {
-                    classes.insert(f.incident.clone(), (f.system.clone(), f.failure_mode.clone()));
+                    classes.insert(
+                        f.incident.clone(),
+                        (f.system.clone(), f.failure_mode.clone()),
+                    );
                 }
                 EventKind::RecurrenceDetected(r) => {
                     let Some(class) = classes.get(&r.incident).cloned() else {

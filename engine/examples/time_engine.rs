@@ -17,8 +17,9 @@ fn main() {
         .run()
         .unwrap_or_else(|e| panic!("{e}"));
     println!(
-        "{} events in {:.3} s, last hash {}",
+        "{} events, {} edges in {:.3} s, last hash {}",
         outcome.events.len(),
+        outcome.snapshot.edges.len(),
         started.elapsed().as_secs_f64(),
         outcome.events.last().map_or("", |e| e.hash.as_str())
     );

@@ -419,7 +419,7 @@ fn design_meeting(
     };
     world
         .graph
-        .boost_all(&participants, world.spec.graph.boost_meeting);
+        .meeting(&participants, world.spec.graph.boost_meeting);
     let author = participants[0];
     let Some(block) = world.clocks.solo(author, meeting.end, 30 * MINUTE) else {
         return;
@@ -574,7 +574,7 @@ pub(crate) fn book_retros(world: &mut World) -> Vec<BookedRetro> {
         if let Some(meeting) = world.clocks.meeting(&attendees, slot, 45 * MINUTE) {
             world
                 .graph
-                .boost_all(&attendees, world.spec.graph.boost_meeting);
+                .meeting(&attendees, world.spec.graph.boost_meeting);
             booked.push(BookedRetro {
                 department,
                 meeting,

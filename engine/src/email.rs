@@ -245,6 +245,40 @@ struct Inbound {
     chain: Option<String>,
 }
 
+impl Inbound {
+    /// A new message that starts its own chain.
+    fn fresh(
+        kind: EmailKind,
+        from: Address,
+        to: usize,
+        subject: String,
+        facts: EmailFacts,
+    ) -> Inbound {
+        Inbound {
+            kind,
+            from,
+            to,
+            cc: Vec::new(),
+            subject,
+            in_reply_to: None,
+            references: Vec::new(),
+            facts,
+            chain: None,
+        }
+    }
+}
+
+/// Every contact of an external party as addresses.
+fn addresses(contacts: &[crate::scenario::Contact]) -> Vec<Address> {
+    contacts
+        .iter()
+        .map(|c| Address {
+            name: c.name.clone(),
+            email: c.email.clone(),
+        })
+        .collect()
+}
+
 /// Records an inbound message at `at` and runs its gated chain.
 fn receive(world: &mut World, mail: Inbound, at: Instant) {
     let chain = match mail.chain.clone() {
@@ -751,17 +785,7 @@ fn complaints(world: &mut World) {
             let subject = format!("Problems with {} today", world.systems[system].name);
             receive(
                 world,
-                Inbound {
-                    kind: EmailKind::Complaint,
-                    from,
-                    to: liaison,
-                    cc: Vec::new(),
-                    subject,
-                    in_reply_to: None,
-                    references: Vec::new(),
-                    facts,
-                    chain: None,
-                },
+                Inbound::fresh(EmailKind::Complaint, from, liaison, subject, facts),
                 at,
             );
         }
@@ -801,17 +825,7 @@ fn renewals(world: &mut World) {
         let subject = format!("{} renewal on {renewal}", customer.org);
         receive(
             world,
-            Inbound {
-                kind: EmailKind::Renewal,
-                from,
-                to: liaison,
-                cc: Vec::new(),
-                subject,
-                in_reply_to: None,
-                references: Vec::new(),
-                facts,
-                chain: None,
-            },
+            Inbound::fresh(EmailKind::Renewal, from, liaison, subject, facts),
             at,
         );
     }
@@ -894,17 +908,7 @@ fn vendor_notices(world: &mut World) {
             };
             receive(
                 world,
-                Inbound {
-                    kind,
-                    from,
-                    to: liaison,
-                    cc: Vec::new(),
-                    subject,
-                    in_reply_to: None,
-                    references: Vec::new(),
-                    facts,
-                    chain: None,
-                },
+                Inbound::fresh(kind, from, liaison, subject, facts),
                 at,
             );
         }
@@ -1076,14 +1080,7 @@ fn incident_updates(world: &mut World) {
             if !world.clocks.present(liaison) {
                 continue;
             }
-            let to: Vec<Address> = customer
-                .contacts
-                .iter()
-                .map(|c| Address {
-                    name: c.name.clone(),
-                    email: c.email.clone(),
-                })
-                .collect();
+            let to = addresses(&customer.contacts);
             let (chain, references, in_reply_to) = match &previous {
                 Some(t) => (
                     t.chain.clone(),
@@ -1147,14 +1144,7 @@ fn incident_updates(world: &mut World) {
                     continue;
                 }
                 let chain = new_chain(world);
-                let to = customer
-                    .contacts
-                    .iter()
-                    .map(|c| Address {
-                        name: c.name.clone(),
-                        email: c.email.clone(),
-                    })
-                    .collect();
+                let to = addresses(&customer.contacts);
                 let facts = EmailFacts {
                     party: Some(customer.id.clone()),
                     org: Some(customer.org.clone()),

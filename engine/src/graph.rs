@@ -8,6 +8,9 @@ use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
 use crate::scenario::Graph as GraphSpec;
 
+/// Largest meeting in which every attendee pair counts as an interaction that can create a tie.
+pub const SMALL_MEETING: usize = 6;
+
 /// The social graph.
 #[derive(Debug, Clone)]
 pub struct SocialGraph {
@@ -93,6 +96,23 @@ impl SocialGraph {
             None => {
                 self.graph
                     .add_edge(na, nb, (self.floor + amount).min(self.max));
+            }
+        }
+    }
+
+    /// A meeting: boosts every pair among `attendees` that already has a tie; in a small meeting
+    /// (at most [`SMALL_MEETING`] people) everyone meets everyone, so new ties appear too. A
+    /// department-wide planning meeting does not make every pair of attendees acquaintances.
+    pub fn meeting(&mut self, attendees: &[usize], amount: f64) {
+        if attendees.len() <= SMALL_MEETING {
+            self.boost_all(attendees, amount);
+            return;
+        }
+        for (i, &a) in attendees.iter().enumerate() {
+            for &b in &attendees[i + 1..] {
+                if self.weight(a, b) > 0.0 {
+                    self.boost(a, b, amount);
+                }
             }
         }
     }

@@ -37,7 +37,7 @@ pub(crate) fn plan_sprint(world: &mut World, department: usize) {
     };
     world
         .graph
-        .boost_all(&attendees, world.spec.graph.boost_meeting);
+        .meeting(&attendees, world.spec.graph.boost_meeting);
     let sprint = world.sprint;
 
     // Carry over what the previous sprint left undone.

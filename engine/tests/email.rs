@@ -3,21 +3,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use orgforge_engine::Simulation;
+mod common;
+
 use orgforge_engine::event::{Event, EventKind};
 use orgforge_engine::outcome::Outcome;
 
 fn run(days: u32, seed: u64) -> Outcome {
-    let path = format!("{}/../scenarios/default.yaml", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let scenario = orgforge_engine::scenario::load(&text, &path, Default::default())
-        .unwrap_or_else(|e| panic!("{e}"));
-    Simulation::builder(scenario)
-        .days(days)
-        .seed(seed)
-        .build()
-        .run()
-        .unwrap_or_else(|e| panic!("{e}"))
+    common::run_scenario(common::scenario("default"), days, seed)
 }
 
 /// The chain id an event belongs to, if any.

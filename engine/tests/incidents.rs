@@ -3,25 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use orgforge_engine::Simulation;
+mod common;
+
 use orgforge_engine::event::EventKind;
 use orgforge_engine::outcome::Outcome;
-use orgforge_engine::scenario::Scenario;
-
-fn scenario(name: &str) -> Scenario {
-    let path = format!("{}/../scenarios/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    orgforge_engine::scenario::load(&text, &path, Default::default())
-        .unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn run(days: u32, seed: u64) -> Outcome {
-    Simulation::builder(scenario("default"))
-        .days(days)
-        .seed(seed)
-        .build()
-        .run()
-        .unwrap_or_else(|e| panic!("{e}"))
+    common::run_scenario(common::scenario("default"), days, seed)
 }
 
 #[test]

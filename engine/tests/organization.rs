@@ -4,26 +4,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use orgforge_engine::Simulation;
+mod common;
+
 use orgforge_engine::event::{Event, EventKind};
 use orgforge_engine::outcome::Outcome;
 use orgforge_engine::scenario::{Departure, Scenario, ScheduledIncident, Severity};
 
-fn scenario(name: &str) -> Scenario {
-    let path = format!("{}/../scenarios/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    orgforge_engine::scenario::load(&text, &path, Default::default())
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn run(scenario: Scenario, days: u32, seed: u64) -> Outcome {
-    Simulation::builder(scenario)
-        .days(days)
-        .seed(seed)
-        .build()
-        .run()
-        .unwrap_or_else(|e| panic!("{e}"))
-}
+use common::{run_scenario as run, scenario};
 
 fn of_type<'o>(outcome: &'o Outcome, name: &str) -> Vec<&'o Event> {
     outcome
