@@ -26,6 +26,12 @@ pub enum Command {
     },
     /// Proves a written run is internally consistent (exit 1 when it is not).
     Verify(VerifyArgs),
+    /// Derives a RAG evaluation dataset (questions, gold evidence, corpus views) from a run.
+    Export(ExportArgs),
+    /// Scores a TREC run file against an export with trec_eval's semantics.
+    Eval(EvalArgs),
+    /// Writes a BM25 (tantivy) TREC run file over an export's corpus: the floor to beat.
+    Baseline(BaselineArgs),
 }
 
 /// Prose backends.
@@ -55,9 +61,13 @@ pub struct SimulateArgs {
     /// Prose backend (overrides the scenario).
     #[arg(long, value_enum)]
     pub prose: Option<ProseChoice>,
-    /// GGUF model file for `--prose llm`.
+    /// GGUF model file for `--prose llm` (overrides the scenario's `prose.model`).
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
+    /// SQLite prose cache for `--prose llm`; default `$XDG_CACHE_HOME/orgforge/prose-cache.sqlite`
+    /// (or `~/.cache/...`). A rerun with a warm cache makes no model call.
+    #[arg(long, value_name = "FILE")]
+    pub prose_cache: Option<PathBuf>,
     /// Replace a non-empty output directory.
     #[arg(long)]
     pub force: bool,
@@ -108,4 +118,53 @@ pub struct VerifyArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `orgforge export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// A finished run written by `orgforge simulate`.
+    #[arg(value_name = "RUN_DIR")]
+    pub run_dir: PathBuf,
+    /// Export directory (must not exist, or be empty).
+    #[arg(long, value_name = "EXPORT_DIR")]
+    pub out: PathBuf,
+    /// Views to write, comma-separated: native,beir,trec,hf,ragas (native is always written).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "native,beir,trec,hf,ragas"
+    )]
+    pub format: Vec<String>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `orgforge eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// A directory written by `orgforge export`.
+    #[arg(value_name = "EXPORT_DIR")]
+    pub export_dir: PathBuf,
+    /// TREC run file: `query-id Q0 doc-id rank score tag` per line.
+    #[arg(long, value_name = "RUN.trec")]
+    pub run: PathBuf,
+    /// Print `{"overall": {...}, "by_family": {...}}` instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `orgforge baseline`.
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// A directory written by `orgforge export`.
+    #[arg(value_name = "EXPORT_DIR")]
+    pub export_dir: PathBuf,
+    /// Where to write the TREC run file.
+    #[arg(long, value_name = "RUN.trec")]
+    pub out: PathBuf,
+    /// Documents retrieved per question.
+    #[arg(long, default_value_t = 100)]
+    pub depth: usize,
 }

@@ -22,6 +22,9 @@ fn main() {
             ScenarioCommand::Init(args) => commands::scenario::init(args),
         },
         Command::Verify(args) => commands::verify::run(args),
+        Command::Export(args) => commands::export::run(args),
+        Command::Eval(args) => commands::eval::run(args),
+        Command::Baseline(args) => commands::baseline::run(args),
     };
     match result {
         Ok(code) => std::process::exit(code),

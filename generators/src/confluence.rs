@@ -3,7 +3,8 @@
 //! list the page; the meeting gives the content, the publication the author and time.
 
 use orgforge_engine::event::{
-    DesignDiscussion, Event, EventKind, PageKind, PagePublished, SprintRetro,
+    DesignDiscussion, Event, EventKind, OnboardingPlanned, PageKind, PagePublished, PageRef,
+    SprintRetro,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -31,6 +32,8 @@ fn kind_name(kind: PageKind) -> &'static str {
         PageKind::Adhoc => "adhoc",
         PageKind::Design => "design",
         PageKind::Retro => "retro",
+        PageKind::Onboarding => "onboarding",
+        PageKind::Postmortem => "postmortem",
     }
 }
 
@@ -50,6 +53,7 @@ struct Sources<'e> {
     published: Option<(&'e Event, &'e PagePublished)>,
     retro: Option<(&'e Event, &'e SprintRetro)>,
     design: Option<(&'e Event, &'e DesignDiscussion)>,
+    onboarding: Option<(&'e Event, &'e OnboardingPlanned)>,
 }
 
 fn sources<'e>(path: &str, events: &[&'e Event]) -> Sources<'e> {
@@ -58,6 +62,7 @@ fn sources<'e>(path: &str, events: &[&'e Event]) -> Sources<'e> {
         published: None,
         retro: None,
         design: None,
+        onboarding: None,
     };
     for event in events {
         match &event.kind {
@@ -74,6 +79,9 @@ fn sources<'e>(path: &str, events: &[&'e Event]) -> Sources<'e> {
                     .is_some_and(|page| matches(&page.space, page.id)) =>
             {
                 sources.design.get_or_insert((*event, design));
+            }
+            EventKind::OnboardingPlanned(plan) if matches(&plan.page.space, plan.page.id) => {
+                sources.onboarding.get_or_insert((*event, plan));
             }
             _ => {}
         }
@@ -289,6 +297,42 @@ fn how_to_body(
     Ok(body)
 }
 
+/// A hire's onboarding guide, written from the plan's facts.
+fn onboarding_body(
+    lookup: &Lookup<'_>,
+    event: &Event,
+    plan: &OnboardingPlanned,
+) -> Result<String, RenderError> {
+    let hire = lookup.person(event, &plan.person)?;
+    let lead = lookup.person(event, &plan.lead)?;
+    let department = lookup.department_name(&hire.department);
+    let mut body = format!(
+        "## Welcome\n\n{} joins {department} as {}. {} is their lead",
+        hire.name, hire.role, lead.name
+    );
+    match &plan.mentor {
+        Some(mentor) => {
+            let mentor = lookup.person(event, mentor)?;
+            body.push_str(&format!(" and {} is their mentor.", mentor.name));
+        }
+        None => body.push('.'),
+    }
+    body.push_str("\n\n## Systems to learn\n\n");
+    if plan.systems.is_empty() {
+        body.push_str("- None owned by the department yet.\n");
+    }
+    for id in &plan.systems {
+        let system = lookup.system(event, id)?;
+        body.push_str(&format!("- {} (`{id}`)\n", system.name));
+    }
+    body.push_str(&format!(
+        "\n## Ramp\n\nFor the first {} business days {} pairs with their mentor and meets \
+         {} for warm-up 1:1s; after that they join the on-call and review rotations.",
+        plan.ramp_days, hire.name, lead.name
+    ));
+    Ok(body)
+}
+
 /// Renders one page from the events that list it.
 pub(crate) fn render(
     lookup: &Lookup<'_>,
@@ -298,46 +342,67 @@ pub(crate) fn render(
 ) -> Result<Vec<u8>, RenderError> {
     let sources = sources(path, events);
     // The publication names author and time; without one, the meeting's lead writer does.
-    let (event, page, kind, author, system, mut links) =
-        if let Some((event, published)) = sources.published {
-            (
-                event,
-                &published.page,
-                published.kind,
-                published.author.clone(),
-                published.system.clone(),
-                published.links.clone(),
-            )
-        } else if let Some((event, retro)) = sources.retro {
-            (
-                event,
-                &retro.page,
-                PageKind::Retro,
-                retro.facilitator.clone(),
-                None,
-                Vec::new(),
-            )
-        } else if let Some((event, design)) = sources.design {
-            let Some(page) = design.page.as_ref() else {
-                return Err(RenderError::MissingEvent {
-                    path: path.to_string(),
-                    expected: "page_published",
-                });
-            };
-            (
-                event,
-                page,
-                PageKind::Design,
-                design.participants.first().cloned().unwrap_or_default(),
-                Some(design.system.clone()),
-                Vec::new(),
-            )
-        } else {
+    let (event, page, kind, author, system, mut links) = if let Some((event, published)) =
+        sources.published
+    {
+        (
+            event,
+            &published.page,
+            published.kind,
+            published.author.clone(),
+            published.system.clone(),
+            published.links.clone(),
+        )
+    } else if let Some((event, retro)) = sources.retro {
+        (
+            event,
+            &retro.page,
+            PageKind::Retro,
+            retro.facilitator.clone(),
+            None,
+            Vec::new(),
+        )
+    } else if let Some((event, design)) = sources.design {
+        let Some(page) = design.page.as_ref() else {
             return Err(RenderError::MissingEvent {
                 path: path.to_string(),
                 expected: "page_published",
             });
         };
+        (
+            event,
+            page,
+            PageKind::Design,
+            design.participants.first().cloned().unwrap_or_default(),
+            Some(design.system.clone()),
+            Vec::new(),
+        )
+    } else if let Some((event, postmortem)) = events.iter().find_map(|event| match &event.kind {
+        EventKind::PostmortemPublished(postmortem)
+            if path
+                == format!(
+                    "confluence/{}/{}.md",
+                    postmortem.page.space, postmortem.page.id
+                ) =>
+        {
+            Some((*event, postmortem))
+        }
+        _ => None,
+    }) {
+        (
+            event,
+            &postmortem.page,
+            PageKind::Postmortem,
+            postmortem.author.clone(),
+            Some(postmortem.system.clone()),
+            vec![postmortem.ticket.clone()],
+        )
+    } else {
+        return Err(RenderError::MissingEvent {
+            path: path.to_string(),
+            expected: "page_published",
+        });
+    };
     lookup.person(event, &author)?;
     let mut labels = vec![match kind {
         PageKind::Adhoc => "how-to".to_string(),
@@ -360,6 +425,19 @@ pub(crate) fn render(
         prose,
         index: 0,
     };
+    if let Some((postmortem_event, postmortem)) = lookup.postmortem(&page.space, page.id) {
+        let body = crate::postmortem::body(lookup, postmortem_event, postmortem, writer.prose)?;
+        push_unique(&mut links, &postmortem.ticket);
+        return finish(
+            page, &author, event, kind, labels, links, events, body, path,
+        );
+    }
+    if let (PageKind::Onboarding, Some((plan_event, plan))) = (kind, sources.onboarding) {
+        let body = onboarding_body(lookup, plan_event, plan)?;
+        return finish(
+            page, &author, event, kind, labels, links, events, body, path,
+        );
+    }
     let body = match (kind, sources.retro, sources.design) {
         (PageKind::Retro, Some((retro_event, retro)), _) => {
             retro_body(lookup, retro_event, retro, &mut writer, &page.title)?
@@ -377,11 +455,29 @@ pub(crate) fn render(
         )?,
     };
 
+    finish(
+        page, &author, event, kind, labels, links, events, body, path,
+    )
+}
+
+/// Front matter, title and body as one Markdown document.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    page: &PageRef,
+    author: &str,
+    event: &Event,
+    kind: PageKind,
+    labels: Vec<String>,
+    links: Vec<String>,
+    events: &[&Event],
+    body: String,
+    path: &str,
+) -> Result<Vec<u8>, RenderError> {
     let front_matter = FrontMatter {
         id: page.id,
         title: page.title.clone(),
         space: page.space.clone(),
-        author: author.clone(),
+        author: author.to_string(),
         created: rfc3339(&event.timestamp),
         kind: kind_name(kind),
         labels,

@@ -11,6 +11,14 @@ use crate::prose::{ProseBackend, ProseKind};
 use crate::time_format::github_time;
 use crate::{RenderError, to_json_bytes};
 
+/// Offset of GitHub deployment ids (above the review id space); one deployment per event.
+const GITHUB_DEPLOYMENT_ID_BASE: u64 = 2_000_000_000;
+
+/// GitHub deployment id of a `deploy` event, from its sequence number.
+fn github_deployment_id(seq: u64) -> u64 {
+    GITHUB_DEPLOYMENT_ID_BASE + seq
+}
+
 /// Branch every pull request targets.
 const BASE_BRANCH: &str = "main";
 
@@ -39,6 +47,9 @@ struct PullRequest {
     commits: u32,
     review_comments: u32,
     reviews: Vec<Review>,
+    /// Deployments of the merged change, shaped like GitHub's deployments API.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    deployments: Vec<Deployment>,
     linked_issue: String,
     orgforge: Provenance,
 }
@@ -75,6 +86,23 @@ struct Review {
     body: String,
     state: &'static str,
     submitted_at: String,
+}
+
+#[derive(Serialize)]
+struct Deployment {
+    id: u64,
+    sha: String,
+    #[serde(rename = "ref")]
+    branch: &'static str,
+    task: &'static str,
+    environment: &'static str,
+    description: String,
+    creator: Login,
+    created_at: String,
+    updated_at: String,
+    statuses_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    incident: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -172,6 +200,7 @@ pub(crate) fn render(
     let mut updated = opened_event.timestamp;
     let mut requested: Vec<String> = pr.reviewers.clone();
     let mut owner = pr.author.clone();
+    let mut deployments = Vec::new();
     let item = pr.number.to_string();
     for event in events {
         updated = updated.max(event.timestamp);
@@ -228,6 +257,30 @@ pub(crate) fn render(
             EventKind::PrMerged(merged) if merged.number == pr.number => {
                 merge = Some((*event, merged));
             }
+            EventKind::Deploy(deploy) if deploy.pr == pr.number => {
+                let id = github_deployment_id(event.seq);
+                let created = github_time(&event.timestamp);
+                deployments.push(Deployment {
+                    id,
+                    sha: deploy.commit.clone(),
+                    branch: BASE_BRANCH,
+                    task: "deploy",
+                    environment: "production",
+                    description: match &deploy.incident {
+                        Some(incident) => format!("Deploy fix for {incident}"),
+                        None => format!("Deploy #{}", pr.number),
+                    },
+                    creator: login(lookup, event, &deploy.by)?,
+                    created_at: created.clone(),
+                    updated_at: created,
+                    statuses_url: format!(
+                        "https://api.github.com/repos/{}/{}/deployments/{id}/statuses",
+                        organization(lookup),
+                        pr.repository
+                    ),
+                    incident: deploy.incident.clone(),
+                });
+            }
             _ => {}
         }
     }
@@ -274,6 +327,7 @@ pub(crate) fn render(
         commits: pr.commits,
         review_comments,
         reviews,
+        deployments,
         linked_issue: pr.ticket.clone(),
         orgforge: Provenance {
             events: events.iter().map(|event| event.id.clone()).collect(),

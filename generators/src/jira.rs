@@ -207,6 +207,16 @@ fn user(lookup: &Lookup<'_>, event: &Event, id: &str) -> Result<User, RenderErro
     })
 }
 
+/// System id, then `incident` and the incident id for an incident's ticket.
+fn labels(lookup: &Lookup<'_>, ticket: &TicketCreated) -> Vec<String> {
+    let mut labels: Vec<String> = ticket.system.iter().cloned().collect();
+    if let Some(incident) = lookup.incident_of_ticket(&ticket.key) {
+        labels.push("incident".to_string());
+        labels.push(incident.to_string());
+    }
+    labels
+}
+
 /// The ticket key a `jira/<KEY>.json` path names.
 fn key_of(path: &str) -> &str {
     path.trim_start_matches("jira/").trim_end_matches(".json")
@@ -457,7 +467,7 @@ pub(crate) fn render(
             created: jira_time(&created_event.timestamp),
             updated: jira_time(&updated),
             resolutiondate: resolution,
-            labels: ticket.system.iter().cloned().collect(),
+            labels: labels(lookup, ticket),
             components,
             customfield_10016: ticket.story_points,
             sprint,

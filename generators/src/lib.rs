@@ -1,5 +1,6 @@
 //! orgforge-generators: turns the engine's events into the artifacts of the corpus (Slack
-//! exports, JIRA issues, Confluence pages, GitHub pull requests), following `docs/FORMATS.md`.
+//! exports, JIRA issues, Confluence pages, GitHub pull requests, RFC 5322 email), following
+//! `docs/FORMATS.md`.
 //!
 //! **Architecture invariant:** `generators` never changes an event and decides no fact. Every id,
 //! name, date and number in an artifact comes from the event log, the roster or the scenario;
@@ -11,10 +12,12 @@
 #![warn(missing_docs)]
 
 mod confluence;
+pub mod email;
 mod github;
 pub mod ids;
 mod jira;
 mod lookup;
+mod postmortem;
 pub mod prose;
 mod slack;
 pub mod time_format;
@@ -172,6 +175,7 @@ fn artifact_kind(path: &str) -> Option<ArtifactKind> {
         ["jira", file] if file.ends_with(".json") => Some(ArtifactKind::Jira),
         ["confluence", _, file] if file.ends_with(".md") => Some(ArtifactKind::Confluence),
         ["git", "prs", file] if file.ends_with(".json") => Some(ArtifactKind::Git),
+        ["email", _, file] if file.ends_with(".eml") => Some(ArtifactKind::Email),
         _ => None,
     }
 }
@@ -211,6 +215,7 @@ pub fn render(outcome: &Outcome, prose: &mut dyn ProseBackend) -> Result<Corpus,
             Some(ArtifactKind::Jira) => jira::render(&lookup, path, events, prose)?,
             Some(ArtifactKind::Confluence) => confluence::render(&lookup, path, events, prose)?,
             Some(ArtifactKind::Git) => github::render(&lookup, path, events, prose)?,
+            Some(ArtifactKind::Email) => email::render(&lookup, path, events, prose)?,
             None => unreachable_kind(path, events)?,
         };
         files.push(RenderedFile {
@@ -258,7 +263,11 @@ mod tests {
             Some(ArtifactKind::Confluence)
         );
         assert_eq!(artifact_kind("git/prs/3.json"), Some(ArtifactKind::Git));
-        assert_eq!(artifact_kind("email/x/y.eml"), None);
+        assert_eq!(
+            artifact_kind("email/ruth/eml-3.1.a1b2.eml"),
+            Some(ArtifactKind::Email)
+        );
+        assert_eq!(artifact_kind("email/x.eml"), None);
         assert_eq!(artifact_kind("jira/a/b.json"), None);
     }
 }

@@ -5,9 +5,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
-use orgforge_engine::event::{Event, EventKind, SprintPlanned, TicketCreated};
+use orgforge_engine::event::{
+    Event, EventKind, IncidentOpened, PostmortemPublished, SprintPlanned, TicketCreated, is_bot,
+};
 use orgforge_engine::outcome::{Outcome, RosterEntry};
-use orgforge_engine::scenario::{Department, System};
+use orgforge_engine::scenario::{Department, System, WritingStyle};
 use serde_json::{Value, json};
 
 use crate::RenderError;
@@ -33,6 +35,31 @@ pub(crate) fn failure_mode_words(kind: &str) -> String {
     kind.replace(['_', '-'], " ")
 }
 
+/// An incident's duration in words: "45 min", "2h 15m", "3h", "1d 4h".
+pub(crate) fn format_duration(minutes: u32) -> String {
+    const HOUR: u32 = 60;
+    const DAY: u32 = 24 * HOUR;
+    if minutes < HOUR {
+        format!("{minutes} min")
+    } else if minutes < DAY {
+        match minutes % HOUR {
+            0 => format!("{}h", minutes / HOUR),
+            rest => format!("{}h {rest}m", minutes / HOUR),
+        }
+    } else {
+        match (minutes % DAY) / HOUR {
+            0 => format!("{}d", minutes / DAY),
+            hours => format!("{}d {hours}h", minutes / DAY),
+        }
+    }
+}
+
+/// Display name of a bot author ("alertbot" -> "Alert Bot").
+pub(crate) fn bot_name(id: &str) -> String {
+    let stem = id.strip_suffix("bot").unwrap_or(id);
+    format!("{} Bot", crate::prose::upper_first(stem))
+}
+
 /// Indexes over the outcome, built once per render.
 pub(crate) struct Lookup<'a> {
     /// The outcome being rendered.
@@ -46,6 +73,16 @@ pub(crate) struct Lookup<'a> {
     sprints: BTreeMap<(&'a str, u32), &'a SprintPlanned>,
     retros: BTreeSet<(&'a str, u32)>,
     ticket_sprints: BTreeMap<&'a str, (&'a str, u32)>,
+    incidents: BTreeMap<&'a str, (&'a Event, &'a IncidentOpened)>,
+    postmortems: BTreeMap<(&'a str, u32), (&'a Event, &'a PostmortemPublished)>,
+    /// Incident id -> the key of its ticket.
+    incident_tickets: BTreeMap<&'a str, &'a str>,
+    /// Channels incident threads post in, whether or not a department lists them.
+    incident_channels: BTreeSet<&'a str>,
+    /// Bot authors that post anywhere in the log, sorted.
+    bots: BTreeSet<&'a str>,
+    /// Message-ID -> the `email_received` or `email_sent` event carrying it.
+    emails: BTreeMap<&'a str, &'a Event>,
 }
 
 impl<'a> Lookup<'a> {
@@ -83,6 +120,12 @@ impl<'a> Lookup<'a> {
             sprints: BTreeMap::new(),
             retros: BTreeSet::new(),
             ticket_sprints: BTreeMap::new(),
+            incidents: BTreeMap::new(),
+            postmortems: BTreeMap::new(),
+            incident_channels: BTreeSet::new(),
+            incident_tickets: BTreeMap::new(),
+            bots: BTreeSet::new(),
+            emails: BTreeMap::new(),
         };
         let mut previous_seq = 0;
         for event in &outcome.events {
@@ -92,9 +135,35 @@ impl<'a> Lookup<'a> {
                 });
             }
             previous_seq = event.seq;
+            if let Some(thread) = event.kind.thread() {
+                for message in &thread.messages {
+                    if is_bot(&message.author) {
+                        lookup.bots.insert(message.author.as_str());
+                    }
+                }
+            }
             match &event.kind {
+                EventKind::IncidentOpened(incident) => {
+                    lookup
+                        .incidents
+                        .insert(incident.incident.as_str(), (event, incident));
+                    lookup
+                        .incident_channels
+                        .insert(incident.thread.channel.as_str());
+                }
+                EventKind::PostmortemPublished(postmortem) => {
+                    lookup.postmortems.insert(
+                        (postmortem.page.space.as_str(), postmortem.page.id),
+                        (event, postmortem),
+                    );
+                }
                 EventKind::TicketCreated(ticket) => {
                     lookup.tickets.insert(ticket.key.as_str(), ticket);
+                    if let Some(incident) = &ticket.incident {
+                        lookup
+                            .incident_tickets
+                            .insert(incident.as_str(), ticket.key.as_str());
+                    }
                     if let Some(sprint) = ticket.sprint {
                         lookup
                             .ticket_sprints
@@ -111,6 +180,12 @@ impl<'a> Lookup<'a> {
                             .ticket_sprints
                             .insert(key.as_str(), (sprint.department.as_str(), sprint.sprint));
                     }
+                }
+                EventKind::EmailReceived(mail) => {
+                    lookup.emails.insert(mail.message_id.as_str(), event);
+                }
+                EventKind::EmailSent(mail) => {
+                    lookup.emails.insert(mail.message_id.as_str(), event);
                 }
                 EventKind::SprintRetro(retro) => {
                     lookup
@@ -148,6 +223,15 @@ impl<'a> Lookup<'a> {
 
     /// The prose persona of a roster person.
     pub(crate) fn persona(&self, event: &Event, id: &str) -> Result<Persona, RenderError> {
+        if is_bot(id) {
+            return Ok(Persona {
+                id: id.to_string(),
+                name: bot_name(id),
+                role: "bot".to_string(),
+                style: WritingStyle::Terse,
+                quirks: Vec::new(),
+            });
+        }
         let person = self.person(event, id)?;
         let style = parse_style(&person.style).ok_or_else(|| RenderError::UnknownStyle {
             person: person.id.clone(),
@@ -164,6 +248,14 @@ impl<'a> Lookup<'a> {
 
     /// A person as templates see them: id, name, first name and Slack mention.
     pub(crate) fn person_json(&self, event: &Event, id: &str) -> Result<Value, RenderError> {
+        if is_bot(id) {
+            return Ok(json!({
+                "id": id,
+                "name": bot_name(id),
+                "first_name": bot_name(id),
+                "mention": mention(id),
+            }));
+        }
         let person = self.person(event, id)?;
         let first_name = person
             .name
@@ -196,9 +288,54 @@ impl<'a> Lookup<'a> {
 
     /// True when a department lists this channel.
     pub(crate) fn has_channel(&self, channel: &str) -> bool {
-        self.departments()
+        self.incident_channels.contains(channel)
+            || self
+                .departments()
+                .iter()
+                .any(|department| department.channels.iter().any(|name| name == channel))
+    }
+
+    /// Incident channels no department lists, sorted (they get their own `channels.json` entry).
+    pub(crate) fn unlisted_incident_channels(&self) -> Vec<&'a str> {
+        self.incident_channels
             .iter()
-            .any(|department| department.channels.iter().any(|name| name == channel))
+            .copied()
+            .filter(|channel| {
+                !self
+                    .departments()
+                    .iter()
+                    .any(|department| department.channels.iter().any(|name| name == channel))
+            })
+            .collect()
+    }
+
+    /// Bot authors of the log, sorted.
+    pub(crate) fn bots(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.bots.iter().copied()
+    }
+
+    /// The incident whose ticket `key` is, if any.
+    pub(crate) fn incident_of_ticket(&self, key: &str) -> Option<&'a str> {
+        self.ticket(key)?.incident.as_deref()
+    }
+
+    /// The ticket key filed for an incident, if any.
+    pub(crate) fn incident_ticket(&self, incident: &str) -> Option<&'a str> {
+        self.incident_tickets.get(incident).copied()
+    }
+
+    /// An incident as opened: its event and facts.
+    pub(crate) fn incident(&self, id: &str) -> Option<(&'a Event, &'a IncidentOpened)> {
+        self.incidents.get(id).copied()
+    }
+
+    /// The `postmortem_published` event that writes the page `space`/`id`, if any.
+    pub(crate) fn postmortem(
+        &self,
+        space: &str,
+        id: u32,
+    ) -> Option<(&'a Event, &'a PostmortemPublished)> {
+        self.postmortems.get(&(space, id)).copied()
     }
 
     /// A system of the scenario.
@@ -336,28 +473,56 @@ impl<'a> Lookup<'a> {
         context: Value,
     ) -> Result<ProseRequest, RenderError> {
         let author = self.persona(event, author)?;
-        let mut facts = FactPacket::default();
-        for fact in required {
-            facts.require(fact);
+        Ok(request_as(event, index, kind, author, required, context))
+    }
+
+    /// The `email_received` or `email_sent` event of a Message-ID.
+    pub(crate) fn email(&self, message_id: &str) -> Option<&'a Event> {
+        self.emails.get(message_id).copied()
+    }
+
+    /// A roster person by email address (case-insensitive), if any.
+    pub(crate) fn person_by_email(&self, email: &str) -> Option<&'a RosterEntry> {
+        self.outcome
+            .snapshot
+            .roster
+            .people
+            .iter()
+            .find(|person| person.email.eq_ignore_ascii_case(email))
+    }
+}
+
+/// Builds a self-contained prose request written in `author`'s voice (a roster persona or an
+/// outside correspondent): every leaf of the context becomes an allowed fact.
+pub(crate) fn request_as(
+    event: &Event,
+    index: u32,
+    kind: ProseKind,
+    author: Persona,
+    required: Vec<String>,
+    context: Value,
+) -> ProseRequest {
+    let mut facts = FactPacket::default();
+    for fact in required {
+        facts.require(fact);
+    }
+    // A set keeps the packet free of duplicates without a quadratic scan (kickoff contexts
+    // carry every ticket of the sprint).
+    let mut seen: BTreeSet<String> = facts.required.iter().cloned().collect();
+    let mut leaves = vec![author.name.clone()];
+    collect_leaves(&context, &mut leaves);
+    for leaf in leaves {
+        if !leaf.is_empty() && seen.insert(leaf.clone()) {
+            facts.allowed.push(leaf);
         }
-        // A set keeps the packet free of duplicates without a quadratic scan (kickoff contexts
-        // carry every ticket of the sprint).
-        let mut seen: BTreeSet<String> = facts.required.iter().cloned().collect();
-        let mut leaves = vec![author.name.clone()];
-        collect_leaves(&context, &mut leaves);
-        for leaf in leaves {
-            if !leaf.is_empty() && seen.insert(leaf.clone()) {
-                facts.allowed.push(leaf);
-            }
-        }
-        Ok(ProseRequest {
-            kind,
-            event_id: event.id.clone(),
-            seed: prose_seed(&event.hash, index, kind),
-            author,
-            facts,
-            context,
-        })
+    }
+    ProseRequest {
+        kind,
+        event_id: event.id.clone(),
+        seed: prose_seed(&event.hash, index, kind),
+        author,
+        facts,
+        context,
     }
 }
 
@@ -399,6 +564,16 @@ mod tests {
         assert_eq!(format_number(2.25), "2.25");
         assert_eq!(format_number(1.0 / 3.0), "0.33");
         assert_eq!(format_number(0.0), "0");
+    }
+
+    #[test]
+    fn durations_read_as_words() {
+        assert_eq!(format_duration(45), "45 min");
+        assert_eq!(format_duration(180), "3h");
+        assert_eq!(format_duration(135), "2h 15m");
+        assert_eq!(format_duration(24 * 60 + 4 * 60 + 5), "1d 4h");
+        assert_eq!(format_duration(48 * 60), "2d");
+        assert_eq!(bot_name("alertbot"), "Alert Bot");
     }
 
     #[test]

@@ -4,12 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::TimeZone;
-use orgforge_engine::event::{Event, EventKind, Handoff, Intent, Message, Thread};
+use orgforge_engine::event::{Event, EventKind, Handoff, IncidentStage, Intent, Message, Thread};
+use orgforge_engine::scenario::Severity;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::ids::{slack_channel_id, slack_user_id};
-use crate::lookup::{Lookup, format_number, write};
+use crate::lookup::{Lookup, bot_name, format_duration, format_number, write};
 use crate::prose::{ProseBackend, ProseKind};
 use crate::time_format::{SLACK_TS_MICROS_PER_SECOND, SlackTs};
 use crate::{RenderError, RenderedFile, to_json_bytes};
@@ -129,6 +130,31 @@ pub(crate) fn render_metadata(lookup: &Lookup<'_>) -> Result<Vec<RenderedFile>, 
         });
     }
 
+    for bot in lookup.bots() {
+        let id = slack_user_id(bot);
+        if let Some(first) = user_ids.insert(id.clone(), bot.to_string()) {
+            return Err(RenderError::SlackIdCollision {
+                id,
+                first,
+                second: bot.to_string(),
+            });
+        }
+        users.push(User {
+            id,
+            name: bot.to_string(),
+            real_name: bot_name(bot),
+            deleted: false,
+            is_bot: true,
+            tz: scenario.company.timezone.clone(),
+            profile: Profile {
+                real_name: bot_name(bot),
+                display_name: bot.to_string(),
+                email: String::new(),
+                title: "Incident bot".to_string(),
+            },
+        });
+    }
+
     let time_zone: chrono_tz::Tz = scenario
         .company
         .timezone
@@ -140,17 +166,20 @@ pub(crate) fn render_metadata(lookup: &Lookup<'_>) -> Result<Vec<RenderedFile>, 
         .earliest()
         .map_or_else(|| midnight.and_utc().timestamp(), |time| time.timestamp());
 
+    let posters = incident_posters(lookup);
     let mut channel_ids: BTreeMap<String, String> = BTreeMap::new();
     let mut channels = Vec::new();
     for department in lookup.departments() {
         let creator = slack_user_id(&department.lead);
-        let members: Vec<String> = lookup
+        let department_members: Vec<String> = lookup
             .roster()
             .iter()
             .filter(|person| person.department == department.id)
             .map(|person| slack_user_id(&person.id))
             .collect();
         for (position, name) in department.channels.iter().enumerate() {
+            let mut members = department_members.clone();
+            join_posters(&mut members, posters.get(name.as_str()));
             let id = slack_channel_id(name);
             if let Some(first) = channel_ids.get(&id) {
                 if first == name {
@@ -174,7 +203,7 @@ pub(crate) fn render_metadata(lookup: &Lookup<'_>) -> Result<Vec<RenderedFile>, 
                 name: name.clone(),
                 created,
                 creator: creator.clone(),
-                members: members.clone(),
+                members,
                 topic: ChannelText {
                     value: topic,
                     creator: creator.clone(),
@@ -187,6 +216,43 @@ pub(crate) fn render_metadata(lookup: &Lookup<'_>) -> Result<Vec<RenderedFile>, 
                 },
             });
         }
+    }
+
+    // An incident channel no department lists: created by the first department's lead, its
+    // members everyone who posts in it.
+    for name in lookup.unlisted_incident_channels() {
+        let id = slack_channel_id(name);
+        if let Some(first) = channel_ids.insert(id.clone(), name.to_string()) {
+            return Err(RenderError::SlackIdCollision {
+                id,
+                first,
+                second: name.to_string(),
+            });
+        }
+        let creator = lookup
+            .departments()
+            .first()
+            .map(|department| slack_user_id(&department.lead))
+            .unwrap_or_default();
+        let mut members = Vec::new();
+        join_posters(&mut members, posters.get(name));
+        channels.push(Channel {
+            id,
+            name: name.to_string(),
+            created,
+            creator: creator.clone(),
+            members,
+            topic: ChannelText {
+                value: "Incident response".to_string(),
+                creator: creator.clone(),
+                last_set: created,
+            },
+            purpose: ChannelText {
+                value: "Alerts, pages and one thread per incident".to_string(),
+                creator,
+                last_set: created,
+            },
+        });
     }
 
     Ok(vec![
@@ -203,6 +269,55 @@ pub(crate) fn render_metadata(lookup: &Lookup<'_>) -> Result<Vec<RenderedFile>, 
             events: Vec::new(),
         },
     ])
+}
+
+/// Everyone who posts in an incident channel (bots included), by channel, in first-post order.
+fn incident_posters<'a>(lookup: &Lookup<'a>) -> BTreeMap<&'a str, Vec<&'a str>> {
+    let mut posters: BTreeMap<&'a str, Vec<&'a str>> = BTreeMap::new();
+    for event in &lookup.outcome.events {
+        let Some(thread) = event.kind.thread() else {
+            continue;
+        };
+        if !is_incident_event(&event.kind) {
+            continue;
+        }
+        let authors = posters.entry(thread.channel.as_str()).or_default();
+        for message in &thread.messages {
+            if !authors.contains(&message.author.as_str()) {
+                authors.push(message.author.as_str());
+            }
+        }
+    }
+    posters
+}
+
+/// Adds the Slack ids of a channel's posters to its members, once each.
+fn join_posters(members: &mut Vec<String>, posters: Option<&Vec<&str>>) {
+    for poster in posters.into_iter().flatten() {
+        let id = slack_user_id(poster);
+        if !members.contains(&id) {
+            members.push(id);
+        }
+    }
+}
+
+/// True for the events whose threads belong to an incident thread.
+fn is_incident_event(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::IncidentOpened(_)
+            | EventKind::IncidentStageChanged(_)
+            | EventKind::IncidentResolved(_)
+    )
+}
+
+/// The incident a continuation event (stage change, resolution) posts its messages under.
+fn continued_incident(kind: &EventKind) -> Option<&str> {
+    match kind {
+        EventKind::IncidentStageChanged(change) => Some(change.incident.as_str()),
+        EventKind::IncidentResolved(resolved) => Some(resolved.incident.as_str()),
+        _ => None,
+    }
 }
 
 /// One channel-day file from its placed messages, sorted by `ts`.
@@ -228,6 +343,7 @@ pub(crate) fn render_messages(
 ) -> Result<BTreeMap<String, Vec<PlacedMessage>>, RenderError> {
     let mut used: BTreeMap<&str, BTreeSet<SlackTs>> = BTreeMap::new();
     let mut by_path: BTreeMap<String, Vec<PlacedMessage>> = BTreeMap::new();
+    let mut incident_roots: BTreeMap<&str, IncidentRoot> = BTreeMap::new();
     for event in &lookup.outcome.events {
         let Some(thread) = event.kind.thread() else {
             continue;
@@ -246,8 +362,38 @@ pub(crate) fn render_messages(
             .iter()
             .map(|message| slack_user_id(&message.author))
             .collect();
-        let root_ts = stamps.first().map(SlackTs::to_string);
-        let root_user = users.first().cloned();
+        if let (EventKind::IncidentOpened(incident), Some(root)) =
+            (&event.kind, thread.messages.first())
+        {
+            let path = day_path(&thread.channel, root);
+            incident_roots.insert(
+                incident.incident.as_str(),
+                IncidentRoot {
+                    channel: thread.channel.clone(),
+                    ts: stamps[0],
+                    user: users[0].clone(),
+                    position: by_path.get(&path).map_or(0, Vec::len),
+                    path,
+                    replies: users[1..]
+                        .iter()
+                        .cloned()
+                        .zip(stamps[1..].iter().copied())
+                        .collect(),
+                    continued: false,
+                },
+            );
+        }
+        // A stage change or resolution continues its incident's thread: every message is a reply.
+        let mut continued = continued_incident(&event.kind)
+            .and_then(|incident| incident_roots.get_mut(incident))
+            .filter(|root| root.channel == thread.channel);
+        let (root_ts, root_user) = match &continued {
+            Some(root) => (Some(root.ts.to_string()), Some(root.user.clone())),
+            None => (
+                stamps.first().map(SlackTs::to_string),
+                users.first().cloned(),
+            ),
+        };
         let has_replies = thread.messages.len() > 1;
         for (index, (message, text)) in thread.messages.iter().zip(texts).enumerate() {
             let path = day_path(&thread.channel, message);
@@ -271,7 +417,12 @@ pub(crate) fn render_messages(
                 orgforge_event: event.id.clone(),
                 orgforge_after_hours: message.after_hours,
             };
-            if has_replies {
+            if let Some(root) = continued.as_deref_mut() {
+                slack_message.thread_ts = root_ts.clone();
+                slack_message.parent_user_id = root_user.clone();
+                root.replies.push((users[index].clone(), ts));
+                root.continued = true;
+            } else if has_replies {
                 slack_message.thread_ts = root_ts.clone();
                 if index == 0 {
                     let mut reply_users: Vec<String> = Vec::new();
@@ -303,7 +454,49 @@ pub(crate) fn render_messages(
             });
         }
     }
+    for root in incident_roots.into_values().filter(|root| root.continued) {
+        let Some(placed) = by_path
+            .get_mut(&root.path)
+            .and_then(|messages| messages.get_mut(root.position))
+        else {
+            continue;
+        };
+        let mut replies = root.replies;
+        replies.sort_by_key(|(_, ts)| *ts);
+        let mut reply_users: Vec<String> = Vec::new();
+        for (user, _) in &replies {
+            if !reply_users.contains(user) {
+                reply_users.push(user.clone());
+            }
+        }
+        let message = &mut placed.message;
+        message.thread_ts = Some(root.ts.to_string());
+        message.reply_count = Some(replies.len());
+        message.reply_users = Some(reply_users);
+        message.replies = Some(
+            replies
+                .into_iter()
+                .map(|(user, ts)| ReplyRef {
+                    user,
+                    ts: ts.to_string(),
+                })
+                .collect(),
+        );
+    }
     Ok(by_path)
+}
+
+/// The root message of an incident thread and every reply posted under it so far.
+struct IncidentRoot {
+    channel: String,
+    ts: SlackTs,
+    user: String,
+    /// Channel-day file of the root and its index in that file's placed messages.
+    path: String,
+    position: usize,
+    replies: Vec<(String, SlackTs)>,
+    /// True once a later event replied in the thread.
+    continued: bool,
 }
 
 /// Unique `ts` for every message of a thread: epoch seconds of the message, a suffix from the
@@ -341,8 +534,71 @@ struct Subject {
     design: Value,
     departed: Value,
     hired: Value,
+    /// The incident a thread is about, as opened.
+    incident: Value,
+    /// The on-call person of that incident, if any.
+    on_call: Option<String>,
+    /// Its commander.
+    commander: Option<String>,
+    /// A stage change's note and stall flag.
+    stage: Value,
+    /// A resolution's facts.
+    resolution: Value,
     /// Sprint tickets, to find the ones a message author owns.
     sprint_tickets: Vec<Value>,
+    /// A relayed email: who wrote it, their organization, its subject, who it is relayed to.
+    email: Value,
+}
+
+/// Trims a trailing period, so a template can end the sentence itself.
+fn sentence_part(text: &str) -> String {
+    text.trim().trim_end_matches('.').to_string()
+}
+
+/// An incident as templates see it, from its `incident_opened` event.
+fn incident_json(lookup: &Lookup<'_>, event: &Event, id: &str) -> Result<Value, RenderError> {
+    let Some((opened_event, incident)) = lookup.incident(id) else {
+        return Err(RenderError::MissingEvent {
+            path: format!("incident {id} (named by {})", event.id),
+            expected: "incident_opened",
+        });
+    };
+    let on_call = match &incident.on_call {
+        Some(person) => lookup.person_json(opened_event, person)?,
+        None => Value::Null,
+    };
+    Ok(json!({
+        "id": incident.incident,
+        "title": incident.title,
+        "alert": incident.alert,
+        "signature": incident.signature,
+        "severity": severity_name(incident.severity),
+        "system": lookup.system_json(opened_event, &incident.system)?,
+        "ticket": lookup.incident_ticket(&incident.incident),
+        "on_call": on_call,
+        "commander": lookup.person_json(opened_event, &incident.commander)?,
+        "after_hours": incident.after_hours,
+    }))
+}
+
+/// "P1".."P4".
+pub(crate) fn severity_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::P1 => "P1",
+        Severity::P2 => "P2",
+        Severity::P3 => "P3",
+        Severity::P4 => "P4",
+    }
+}
+
+/// Lower-case name of an incident stage.
+pub(crate) fn stage_name(stage: IncidentStage) -> &'static str {
+    match stage {
+        IncidentStage::Detected => "detected",
+        IncidentStage::Investigating => "investigating",
+        IncidentStage::Mitigated => "mitigated",
+        IncidentStage::Resolved => "resolved",
+    }
 }
 
 fn subject(lookup: &Lookup<'_>, event: &Event) -> Result<Subject, RenderError> {
@@ -354,7 +610,13 @@ fn subject(lookup: &Lookup<'_>, event: &Event) -> Result<Subject, RenderError> {
         design: Value::Null,
         departed: Value::Null,
         hired: Value::Null,
+        incident: Value::Null,
+        on_call: None,
+        commander: None,
+        stage: Value::Null,
+        resolution: Value::Null,
         sprint_tickets: Vec::new(),
+        email: Value::Null,
     };
     match &event.kind {
         EventKind::SprintPlanned(sprint) => {
@@ -441,6 +703,35 @@ fn subject(lookup: &Lookup<'_>, event: &Event) -> Result<Subject, RenderError> {
                 "pull_requests": handoffs(&departed.pull_requests)?,
             });
         }
+        EventKind::IncidentOpened(opened) => {
+            subject.incident = incident_json(lookup, event, &opened.incident)?;
+            subject.on_call = opened.on_call.clone();
+            subject.commander = Some(opened.commander.clone());
+        }
+        EventKind::IncidentStageChanged(change) => {
+            subject.incident = incident_json(lookup, event, &change.incident)?;
+            subject.stage = json!({
+                "from": stage_name(change.from),
+                "note": sentence_part(&change.note),
+                "stalled": change.stalled,
+            });
+        }
+        EventKind::IncidentResolved(resolved) => {
+            subject.incident = incident_json(lookup, event, &resolved.incident)?;
+            subject.resolution = json!({
+                "root_cause": sentence_part(&resolved.root_cause),
+                "duration": format_duration(resolved.duration_minutes),
+                "minutes": resolved.duration_minutes,
+                "pr": resolved.pr,
+            });
+        }
+        EventKind::EmailRelayed(relayed) => {
+            subject.department = lookup
+                .person(event, &relayed.by)
+                .ok()
+                .map(|person| person.department.clone());
+            subject.email = relayed_email_json(lookup, event, relayed)?;
+        }
         EventKind::EmployeeHired(hired) => {
             subject.department = Some(hired.department.clone());
             subject.hired = json!({
@@ -452,6 +743,47 @@ fn subject(lookup: &Lookup<'_>, event: &Event) -> Result<Subject, RenderError> {
         _ => {}
     }
     Ok(subject)
+}
+
+/// A relayed email as templates see it: `from_name`, `org` (the sender's organization, else
+/// the domain of their address), `subject`, `message_id`, `chain` and `to` (the person it is
+/// relayed to).
+fn relayed_email_json(
+    lookup: &Lookup<'_>,
+    event: &Event,
+    relayed: &orgforge_engine::event::EmailRelayed,
+) -> Result<Value, RenderError> {
+    let mail = lookup
+        .email(&relayed.message_id)
+        .and_then(|earlier| crate::email::view(&earlier.kind));
+    let (from_name, org, subject) = match &mail {
+        Some(mail) => {
+            let name = if mail.from.name.trim().is_empty() {
+                mail.from.email.clone()
+            } else {
+                mail.from.name.clone()
+            };
+            let domain = mail
+                .from
+                .email
+                .rsplit_once('@')
+                .map_or_else(|| mail.from.email.clone(), |(_, domain)| domain.to_string());
+            (
+                name,
+                mail.facts.org.clone().unwrap_or(domain),
+                mail.subject.to_string(),
+            )
+        }
+        None => (String::new(), String::new(), String::new()),
+    };
+    Ok(json!({
+        "from_name": from_name,
+        "org": org,
+        "subject": subject,
+        "message_id": relayed.message_id,
+        "chain": relayed.chain,
+        "to": lookup.person_json(event, &relayed.to)?,
+    }))
 }
 
 /// Text of a JSON string field, or "" when absent.
@@ -523,6 +855,31 @@ fn required_facts(intent: &Intent, subject: &Subject, context: &Value) -> Vec<St
             push(text_at(&subject.design, "/alternative"));
         }
         Intent::FollowUp => {}
+        Intent::Alert { .. } => {
+            push(text_at(&subject.incident, "/title"));
+            push(text_at(&subject.incident, "/signature"));
+        }
+        Intent::Page { incident, .. } => {
+            push(text_at(context, "/page_to/mention"));
+            push(incident);
+        }
+        Intent::Acknowledge { incident } => push(incident),
+        Intent::RecurrenceHint { of, .. } => push(of),
+        Intent::StatusUpdate { incident, .. } => {
+            push(incident);
+            push(text_at(context, "/stage/label"));
+            push(text_at(context, "/stage/note"));
+        }
+        Intent::Resolution { incident } => {
+            push(incident);
+            push(text_at(&subject.resolution, "/root_cause"));
+            push(text_at(&subject.resolution, "/duration"));
+        }
+        Intent::EmailRelay { .. } => {
+            push(text_at(&subject.email, "/to/mention"));
+            push(text_at(&subject.email, "/org"));
+        }
+        Intent::EmailRelayReply { .. } => {}
     }
     required
 }
@@ -626,6 +983,55 @@ fn write_thread(
         set("design", subject.design.clone());
         set("departed", subject.departed.clone());
         set("hired", subject.hired.clone());
+        set("incident", subject.incident.clone());
+        set("resolution", subject.resolution.clone());
+        set("email", subject.email.clone());
+        let (page_to, page_to_on_call) = match &message.intent {
+            Intent::Page { to, .. } => (
+                lookup.person_json(event, to)?,
+                subject.on_call.as_deref() == Some(to.as_str()),
+            ),
+            _ => (Value::Null, false),
+        };
+        set("page_to", page_to);
+        set("page_to_on_call", Value::from(page_to_on_call));
+        set(
+            "is_commander",
+            Value::from(subject.commander.as_deref() == Some(author)),
+        );
+        set(
+            "recurrence_of",
+            match &message.intent {
+                Intent::RecurrenceHint { of, .. } => json!({
+                    "id": of,
+                    "title": lookup.incident(of).map(|(_, earlier)| earlier.title.clone()),
+                }),
+                _ => Value::Null,
+            },
+        );
+        set(
+            "stage",
+            match (&message.intent, &subject.stage) {
+                (Intent::StatusUpdate { stage, .. }, Value::Object(facts)) => {
+                    let mut facts = facts.clone();
+                    let label = stage_name(*stage);
+                    // An engine note that opens with the stage ("mitigated; root cause ...")
+                    // is the update on its own.
+                    let leads = facts
+                        .get("note")
+                        .and_then(Value::as_str)
+                        .is_some_and(|note| note.to_lowercase().starts_with(label));
+                    facts.insert("label".to_string(), Value::from(label));
+                    facts.insert("note_leads".to_string(), Value::from(leads));
+                    Value::Object(facts)
+                }
+                (Intent::StatusUpdate { stage, .. }, _) => json!({
+                    "label": stage_name(*stage), "from": Value::Null, "note": "", "stalled": false,
+                    "note_leads": false,
+                }),
+                _ => Value::Null,
+            },
+        );
         let context = Value::Object(context);
         let required = required_facts(&message.intent, &subject, &context);
         let kind = ProseKind::for_intent(&message.intent);

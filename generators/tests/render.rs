@@ -115,6 +115,19 @@ fn check_corpus(outcome: &Outcome, corpus: &Corpus, log: &[(ProseRequest, String
                     .unwrap_or_default();
                 assert_eq!(events, file.events, "orgforge.events of {}", file.path);
             }
+        } else if file.path.ends_with(".eml") {
+            // Email: headers end at the first blank line; provenance in X-OrgForge-Event.
+            let text = String::from_utf8(file.bytes.clone()).unwrap_or_default();
+            let Some((headers, body)) = text.split_once("\r\n\r\n") else {
+                panic!("{} has no header block", file.path);
+            };
+            assert!(!body.trim().is_empty(), "{} has an empty body", file.path);
+            let provenance = headers
+                .lines()
+                .find_map(|line| line.strip_prefix("X-OrgForge-Event: "))
+                .unwrap_or_default();
+            let events: Vec<String> = provenance.split(", ").map(str::to_string).collect();
+            assert_eq!(events, file.events, "X-OrgForge-Event of {}", file.path);
         } else {
             let text = String::from_utf8(file.bytes.clone()).unwrap_or_default();
             let Some(rest) = text.strip_prefix("---\n") else {
@@ -457,10 +470,12 @@ fn a_path_no_renderer_knows_is_an_error() {
     let mut outcome = fixture::fixture();
     outcome.events[0]
         .artifacts
-        .push("email/inbox/1.eml".to_string());
+        .push("calendar/inbox/1.ics".to_string());
     let mut backend = Recording::new();
     match render(&outcome, &mut backend) {
-        Err(RenderError::UnknownArtifactPath { path, .. }) => assert_eq!(path, "email/inbox/1.eml"),
+        Err(RenderError::UnknownArtifactPath { path, .. }) => {
+            assert_eq!(path, "calendar/inbox/1.ics")
+        }
         other => panic!("expected UnknownArtifactPath, got {other:?}"),
     }
 }
@@ -535,7 +550,7 @@ fn default_run_renders_with_every_property() {
     let (again, _) = render_recorded(&outcome);
     assert_eq!(corpus, again, "same outcome, same bytes");
     let kinds: BTreeSet<_> = corpus.files.iter().filter_map(|file| file.kind).collect();
-    assert_eq!(kinds.len(), 4, "a default run renders every artifact kind");
+    assert_eq!(kinds.len(), 5, "a default run renders every artifact kind");
 
     // Every phrasing of a sample of real requests: a few per prose kind and event type.
     let mut per_shape: BTreeMap<(String, String), usize> = BTreeMap::new();

@@ -11,7 +11,9 @@
 
 #![warn(missing_docs)]
 
+pub mod chains;
 mod corpus;
+pub mod email;
 mod error;
 pub mod manifest;
 pub mod paths;
@@ -23,4 +25,7 @@ pub use corpus::{Corpus, ProseStats, RenderedFile};
 pub use error::OutputError;
 pub use manifest::Manifest;
 pub use verify::{Check, VerifyError, VerifyReport, render_table, verify};
-pub use write::{RunInfo, WriteOptions, WriteSummary, write_run, write_run_info};
+pub use write::{
+    ProseRunInfo, RunInfo, WriteOptions, WriteSummary, write_run, write_run_info,
+    write_run_info_with_prose,
+};

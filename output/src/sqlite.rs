@@ -139,7 +139,14 @@ fn insert_chains(
                 crate::chains::NodeKind::Event => "event",
                 crate::chains::NodeKind::Artifact => "artifact",
             };
-            node.execute(params![c.id, position as i64, n.id, kind, n.node_type, n.at])?;
+            node.execute(params![
+                c.id,
+                position as i64,
+                n.id,
+                kind,
+                n.node_type,
+                n.at
+            ])?;
         }
         for (position, e) in c.edges.iter().enumerate() {
             edge.execute(params![c.id, position as i64, e.from, e.to, e.edge.name()])?;

@@ -1,5 +1,7 @@
 //! Integration tests of orgforge-output: writing a run directory and verifying it.
 
+mod chains;
+mod email;
 mod fixture;
 mod real;
 mod tamper;

@@ -1,5 +1,7 @@
 //! `orgforge simulate`: scenario -> engine -> generators -> output.
 
+mod llm_prose;
+
 use std::time::Instant;
 
 use orgforge_engine::Simulation;
@@ -29,12 +31,8 @@ pub fn run(args: SimulateArgs) -> Result<i32, Failure> {
     if let Some(model) = &args.model {
         scenario.prose.model = Some(model.display().to_string());
     }
-    if scenario.prose.backend == ProseBackendKind::Llm {
-        return Err(Failure::BadInput(
-            "the llm prose backend is not built into this binary; use --prose template (the default)"
-                .to_string(),
-        ));
-    }
+    // The model and the prose cache are checked before the engine runs: bad input fails fast.
+    let llm = llm_prose::prepare(&scenario, &args)?;
     let seed_source = if args.seed.is_some() {
         "--seed"
     } else {
@@ -55,9 +53,18 @@ pub fn run(args: SimulateArgs) -> Result<i32, Failure> {
     let engine_seconds = started.elapsed().as_secs_f64();
 
     let render_started = Instant::now();
-    let mut prose = TemplateBackend::new();
-    let corpus = orgforge_generators::render(&outcome, &mut prose)
-        .map_err(|e| Failure::Runtime(format!("cannot render the corpus: {e}")))?;
+    let (corpus, prose_run) = match llm {
+        Some(prepared) => {
+            let (corpus, prose_run) = prepared.render(&outcome)?;
+            (corpus, Some(prose_run))
+        }
+        None => {
+            let mut prose = TemplateBackend::new();
+            let corpus = orgforge_generators::render(&outcome, &mut prose)
+                .map_err(|e| Failure::Runtime(format!("cannot render the corpus: {e}")))?;
+            (corpus, None)
+        }
+    };
     let render_seconds = render_started.elapsed().as_secs_f64();
 
     let write_started = Instant::now();
@@ -69,8 +76,8 @@ pub fn run(args: SimulateArgs) -> Result<i32, Failure> {
             engine_seconds,
             render_seconds,
             write_seconds: 0.0,
-            model_calls: 0,
-            cache_hits: 0,
+            model_calls: prose_run.as_ref().map_or(0, |prose| prose.model_calls),
+            cache_hits: prose_run.as_ref().map_or(0, |prose| prose.cache_hits),
         },
     };
     let summary = orgforge_output::write_run(&args.out, &outcome, &corpus, &options).map_err(
@@ -83,8 +90,23 @@ pub fn run(args: SimulateArgs) -> Result<i32, Failure> {
     let mut run = options.run.clone();
     run.write_seconds = write_seconds;
     run.wall_seconds = started.elapsed().as_secs_f64();
-    orgforge_output::write_run_info(&args.out, &run)
-        .map_err(|e| Failure::Runtime(format!("cannot record run.json: {e}")))?;
+    match &prose_run {
+        Some(prose) => orgforge_output::write_run_info_with_prose(&args.out, &run, prose),
+        None => orgforge_output::write_run_info(&args.out, &run),
+    }
+    .map_err(|e| Failure::Runtime(format!("cannot record run.json: {e}")))?;
+    if let Some(prose) = &prose_run {
+        eprintln!(
+            "orgforge: llm prose: {} requests, {} model calls, {} cache hits, {} fallbacks, \
+             {} tokens at {:.1} tokens/s",
+            prose.requests,
+            prose.model_calls,
+            prose.cache_hits,
+            prose.fallbacks,
+            prose.generated_tokens,
+            prose.tokens_per_second
+        );
+    }
 
     if args.verbose {
         for line in status_lines(&outcome) {

@@ -7,6 +7,9 @@
 //! **Architecture invariant:** prose never decides a fact; every id, name, date and number in a
 //! text comes from the request's [`FactPacket`].
 
+pub mod cache;
+pub mod fact_check;
+pub mod llm;
 mod quirks;
 mod template;
 
@@ -61,11 +64,61 @@ pub enum ProseKind {
     HowToOverview,
     /// How-to page: the steps.
     HowToSteps,
+    /// Slack alert posted by the monitoring bot at the root of an incident thread.
+    SlackAlert,
+    /// Slack page: the pager bot pages the on-call person.
+    SlackPage,
+    /// Slack acknowledgement: a responder joins the incident.
+    SlackAcknowledge,
+    /// Slack hint that an incident looks like a repeat of an earlier one.
+    SlackRecurrenceHint,
+    /// Slack incident status update at a stage change.
+    SlackStatusUpdate,
+    /// Slack message that resolves an incident.
+    SlackResolution,
+    /// Postmortem page: the summary of the incident.
+    PostmortemSummary,
+    /// Postmortem page: the root cause section.
+    PostmortemRootCause,
+    /// A customer complains by email about an incident in a system they depend on.
+    EmailComplaint,
+    /// A customer writes as their renewal date nears.
+    EmailRenewal,
+    /// A vendor's billing notice.
+    EmailVendorBilling,
+    /// A vendor's security advisory.
+    EmailVendorSecurity,
+    /// A vendor's outage notice.
+    EmailVendorOutage,
+    /// A candidate accepts an offer before their start.
+    EmailCandidate,
+    /// A leaver answers the exit checklist.
+    EmailExit,
+    /// The first answer to an inbound email.
+    EmailAcknowledgement,
+    /// A reply to an inbound email.
+    EmailReply,
+    /// A follow-up on an earlier email.
+    EmailFollowUp,
+    /// A status update to customers affected by an incident.
+    EmailIncidentUpdate,
+    /// A postmortem summary to a top-tier customer.
+    EmailPostmortemSummary,
+    /// HR's offer letter to a future hire.
+    EmailOffer,
+    /// HR's first-day onboarding mail to a hire.
+    EmailOnboarding,
+    /// HR's exit checklist to a leaver.
+    EmailExitChecklist,
+    /// Slack message relaying an inbound email to the person it was routed to.
+    SlackEmailRelay,
+    /// Slack reply taking on a relayed email.
+    SlackEmailRelayReply,
 }
 
 impl ProseKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ProseKind; 20] = [
+    pub const ALL: [ProseKind; 45] = [
         ProseKind::SlackAnnouncement,
         ProseKind::SlackStandupUpdate,
         ProseKind::SlackQuestion,
@@ -86,6 +139,31 @@ impl ProseKind {
         ProseKind::DesignOutcome,
         ProseKind::HowToOverview,
         ProseKind::HowToSteps,
+        ProseKind::SlackAlert,
+        ProseKind::SlackPage,
+        ProseKind::SlackAcknowledge,
+        ProseKind::SlackRecurrenceHint,
+        ProseKind::SlackStatusUpdate,
+        ProseKind::SlackResolution,
+        ProseKind::PostmortemSummary,
+        ProseKind::PostmortemRootCause,
+        ProseKind::EmailComplaint,
+        ProseKind::EmailRenewal,
+        ProseKind::EmailVendorBilling,
+        ProseKind::EmailVendorSecurity,
+        ProseKind::EmailVendorOutage,
+        ProseKind::EmailCandidate,
+        ProseKind::EmailExit,
+        ProseKind::EmailAcknowledgement,
+        ProseKind::EmailReply,
+        ProseKind::EmailFollowUp,
+        ProseKind::EmailIncidentUpdate,
+        ProseKind::EmailPostmortemSummary,
+        ProseKind::EmailOffer,
+        ProseKind::EmailOnboarding,
+        ProseKind::EmailExitChecklist,
+        ProseKind::SlackEmailRelay,
+        ProseKind::SlackEmailRelayReply,
     ];
 
     /// Snake-case name; also the template's file stem.
@@ -111,6 +189,31 @@ impl ProseKind {
             ProseKind::DesignOutcome => "design_outcome",
             ProseKind::HowToOverview => "how_to_overview",
             ProseKind::HowToSteps => "how_to_steps",
+            ProseKind::SlackAlert => "slack_alert",
+            ProseKind::SlackPage => "slack_page",
+            ProseKind::SlackAcknowledge => "slack_acknowledge",
+            ProseKind::SlackRecurrenceHint => "slack_recurrence_hint",
+            ProseKind::SlackStatusUpdate => "slack_status_update",
+            ProseKind::SlackResolution => "slack_resolution",
+            ProseKind::PostmortemSummary => "postmortem_summary",
+            ProseKind::PostmortemRootCause => "postmortem_root_cause",
+            ProseKind::EmailComplaint => "email_complaint",
+            ProseKind::EmailRenewal => "email_renewal",
+            ProseKind::EmailVendorBilling => "email_vendor_billing",
+            ProseKind::EmailVendorSecurity => "email_vendor_security",
+            ProseKind::EmailVendorOutage => "email_vendor_outage",
+            ProseKind::EmailCandidate => "email_candidate",
+            ProseKind::EmailExit => "email_exit",
+            ProseKind::EmailAcknowledgement => "email_acknowledgement",
+            ProseKind::EmailReply => "email_reply",
+            ProseKind::EmailFollowUp => "email_follow_up",
+            ProseKind::EmailIncidentUpdate => "email_incident_update",
+            ProseKind::EmailPostmortemSummary => "email_postmortem_summary",
+            ProseKind::EmailOffer => "email_offer",
+            ProseKind::EmailOnboarding => "email_onboarding",
+            ProseKind::EmailExitChecklist => "email_exit_checklist",
+            ProseKind::SlackEmailRelay => "slack_email_relay",
+            ProseKind::SlackEmailRelayReply => "slack_email_relay_reply",
         }
     }
 
@@ -155,6 +258,59 @@ impl ProseKind {
             }
             ProseKind::HowToOverview => "The overview section of a how-to page about a system.",
             ProseKind::HowToSteps => "The steps section of a how-to page, as a numbered list.",
+            ProseKind::SlackAlert => {
+                "A monitoring bot's Slack alert: severity, alert title, body and error signature."
+            }
+            ProseKind::SlackPage => "A pager bot's Slack message paging the on-call person.",
+            ProseKind::SlackAcknowledge => {
+                "A short Slack message acknowledging the page and joining the incident."
+            }
+            ProseKind::SlackRecurrenceHint => {
+                "A Slack message saying the incident looks like a repeat of an earlier incident."
+            }
+            ProseKind::SlackStatusUpdate => {
+                "A Slack incident status update: the new stage and what happened."
+            }
+            ProseKind::SlackResolution => {
+                "A Slack message resolving the incident: root cause and how long it took."
+            }
+            ProseKind::PostmortemSummary => {
+                "The summary section of an incident postmortem: what broke, how badly, how long."
+            }
+            ProseKind::PostmortemRootCause => "The root cause section of an incident postmortem.",
+            ProseKind::EmailComplaint => {
+                "A customer's email complaining about an outage in a system they depend on."
+            }
+            ProseKind::EmailRenewal => "A customer's email about their upcoming contract renewal.",
+            ProseKind::EmailVendorBilling => "A vendor's billing notice by email.",
+            ProseKind::EmailVendorSecurity => "A vendor's security advisory by email.",
+            ProseKind::EmailVendorOutage => "A vendor's outage notice by email.",
+            ProseKind::EmailCandidate => {
+                "A candidate's email accepting an offer before their start date."
+            }
+            ProseKind::EmailExit => "A leaver's email answering the exit checklist.",
+            ProseKind::EmailAcknowledgement => {
+                "A short email acknowledging an inbound email and saying who handles it."
+            }
+            ProseKind::EmailReply => {
+                "An email replying to an inbound email with what is being done."
+            }
+            ProseKind::EmailFollowUp => "A follow-up email on an earlier thread.",
+            ProseKind::EmailIncidentUpdate => {
+                "An email to an affected customer with the status of an incident."
+            }
+            ProseKind::EmailPostmortemSummary => {
+                "An email to a customer summarizing an incident's postmortem and root cause."
+            }
+            ProseKind::EmailOffer => "HR's offer letter email to a future hire.",
+            ProseKind::EmailOnboarding => "HR's email to a new hire about their first day.",
+            ProseKind::EmailExitChecklist => "HR's email to a leaver with the exit checklist.",
+            ProseKind::SlackEmailRelay => {
+                "A Slack message relaying an inbound email to the colleague who should handle it."
+            }
+            ProseKind::SlackEmailRelayReply => {
+                "A Slack reply in an email relay thread: the colleague takes the email on."
+            }
         }
     }
 
@@ -169,6 +325,29 @@ impl ProseKind {
             | ProseKind::SlackConcern
             | ProseKind::SlackDecision => 80,
             ProseKind::SlackFollowUp | ProseKind::SlackThanks | ProseKind::SlackAgreement => 40,
+            ProseKind::SlackAlert
+            | ProseKind::SlackStatusUpdate
+            | ProseKind::SlackResolution
+            | ProseKind::SlackRecurrenceHint => 80,
+            ProseKind::SlackPage | ProseKind::SlackAcknowledge => 40,
+            ProseKind::PostmortemSummary | ProseKind::PostmortemRootCause => 220,
+            ProseKind::SlackEmailRelay => 80,
+            ProseKind::SlackEmailRelayReply => 40,
+            ProseKind::EmailAcknowledgement => 80,
+            ProseKind::EmailComplaint
+            | ProseKind::EmailRenewal
+            | ProseKind::EmailVendorBilling
+            | ProseKind::EmailVendorSecurity
+            | ProseKind::EmailVendorOutage
+            | ProseKind::EmailCandidate
+            | ProseKind::EmailExit
+            | ProseKind::EmailReply
+            | ProseKind::EmailFollowUp
+            | ProseKind::EmailIncidentUpdate
+            | ProseKind::EmailOffer
+            | ProseKind::EmailOnboarding
+            | ProseKind::EmailExitChecklist => 160,
+            ProseKind::EmailPostmortemSummary => 220,
             ProseKind::TicketDescription | ProseKind::PrBody => 200,
             ProseKind::TicketComment | ProseKind::ReviewBody => 80,
             ProseKind::RetroSummary
@@ -198,6 +377,14 @@ impl ProseKind {
             Intent::Agreement => ProseKind::SlackAgreement,
             Intent::Concern => ProseKind::SlackConcern,
             Intent::Decision => ProseKind::SlackDecision,
+            Intent::Alert { .. } => ProseKind::SlackAlert,
+            Intent::Page { .. } => ProseKind::SlackPage,
+            Intent::Acknowledge { .. } => ProseKind::SlackAcknowledge,
+            Intent::RecurrenceHint { .. } => ProseKind::SlackRecurrenceHint,
+            Intent::StatusUpdate { .. } => ProseKind::SlackStatusUpdate,
+            Intent::Resolution { .. } => ProseKind::SlackResolution,
+            Intent::EmailRelay { .. } => ProseKind::SlackEmailRelay,
+            Intent::EmailRelayReply { .. } => ProseKind::SlackEmailRelayReply,
         }
     }
 }
@@ -452,7 +639,8 @@ pub enum ProseError {
     Backend(String),
 }
 
-/// Writes prose for requests. Implementations: [`TemplateBackend`] (default); an LLM backend.
+/// Writes prose for requests. Implementations: [`TemplateBackend`] (default); the `llm` backend
+/// does not answer one request at a time but a whole run at once ([`llm::render_with_model`]).
 pub trait ProseBackend {
     /// Short name of the backend ("template", "llm").
     fn name(&self) -> &str;

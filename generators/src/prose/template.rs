@@ -12,7 +12,7 @@ use super::quirks::apply_quirks;
 use super::{ProseBackend, ProseError, ProseRequest, ProseStats, style_name, upper_first};
 
 /// Template sources, embedded at compile time: one per prose kind, plus shared snippets.
-const TEMPLATES: [(&str, &str); 22] = [
+const TEMPLATES: [(&str, &str); 49] = [
     (
         "slack_announcement.j2",
         include_str!("../../templates/slack_announcement.j2"),
@@ -90,8 +90,116 @@ const TEMPLATES: [(&str, &str); 22] = [
         "how_to_steps.j2",
         include_str!("../../templates/how_to_steps.j2"),
     ),
+    (
+        "slack_alert.j2",
+        include_str!("../../templates/slack_alert.j2"),
+    ),
+    (
+        "slack_page.j2",
+        include_str!("../../templates/slack_page.j2"),
+    ),
+    (
+        "slack_acknowledge.j2",
+        include_str!("../../templates/slack_acknowledge.j2"),
+    ),
+    (
+        "slack_recurrence_hint.j2",
+        include_str!("../../templates/slack_recurrence_hint.j2"),
+    ),
+    (
+        "slack_status_update.j2",
+        include_str!("../../templates/slack_status_update.j2"),
+    ),
+    (
+        "slack_resolution.j2",
+        include_str!("../../templates/slack_resolution.j2"),
+    ),
+    (
+        "postmortem_summary.j2",
+        include_str!("../../templates/postmortem_summary.j2"),
+    ),
+    (
+        "postmortem_root_cause.j2",
+        include_str!("../../templates/postmortem_root_cause.j2"),
+    ),
     ("_greeting.j2", include_str!("../../templates/_greeting.j2")),
     ("_closing.j2", include_str!("../../templates/_closing.j2")),
+    (
+        "email_complaint.j2",
+        include_str!("../../templates/email_complaint.j2"),
+    ),
+    (
+        "email_renewal.j2",
+        include_str!("../../templates/email_renewal.j2"),
+    ),
+    (
+        "email_vendor_billing.j2",
+        include_str!("../../templates/email_vendor_billing.j2"),
+    ),
+    (
+        "email_vendor_security.j2",
+        include_str!("../../templates/email_vendor_security.j2"),
+    ),
+    (
+        "email_vendor_outage.j2",
+        include_str!("../../templates/email_vendor_outage.j2"),
+    ),
+    (
+        "email_candidate.j2",
+        include_str!("../../templates/email_candidate.j2"),
+    ),
+    (
+        "email_exit.j2",
+        include_str!("../../templates/email_exit.j2"),
+    ),
+    (
+        "email_acknowledgement.j2",
+        include_str!("../../templates/email_acknowledgement.j2"),
+    ),
+    (
+        "email_reply.j2",
+        include_str!("../../templates/email_reply.j2"),
+    ),
+    (
+        "email_follow_up.j2",
+        include_str!("../../templates/email_follow_up.j2"),
+    ),
+    (
+        "email_incident_update.j2",
+        include_str!("../../templates/email_incident_update.j2"),
+    ),
+    (
+        "email_postmortem_summary.j2",
+        include_str!("../../templates/email_postmortem_summary.j2"),
+    ),
+    (
+        "email_offer.j2",
+        include_str!("../../templates/email_offer.j2"),
+    ),
+    (
+        "email_onboarding.j2",
+        include_str!("../../templates/email_onboarding.j2"),
+    ),
+    (
+        "email_exit_checklist.j2",
+        include_str!("../../templates/email_exit_checklist.j2"),
+    ),
+    (
+        "slack_email_relay.j2",
+        include_str!("../../templates/slack_email_relay.j2"),
+    ),
+    (
+        "slack_email_relay_reply.j2",
+        include_str!("../../templates/slack_email_relay_reply.j2"),
+    ),
+    (
+        "_email_greeting.j2",
+        include_str!("../../templates/_email_greeting.j2"),
+    ),
+    (
+        "_email_signoff.j2",
+        include_str!("../../templates/_email_signoff.j2"),
+    ),
 ];
 
 /// Salt of the quirk substream, so a quirk's draw never shifts the template's choices.

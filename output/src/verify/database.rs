@@ -10,6 +10,9 @@ use rusqlite::{Connection, OpenFlags};
 use super::{Check, Context, Findings};
 use crate::sqlite::DATABASE_FILE;
 
+/// Chain files are derived files, in the `chains` table rather than `artifacts`.
+const CHAINS_PREFIX: &str = "chains/";
+
 /// Runs the check.
 pub(crate) fn check(context: &Context, dir: &Path) -> Check {
     let run = &context.run;
@@ -68,7 +71,7 @@ fn compare(context: &Context, path: &Path, findings: &mut Findings) -> Result<()
         .map_or(&run.files, |manifest| &manifest.files);
     let corpus: BTreeSet<(String, String)> = listed
         .iter()
-        .filter(|(path, _)| path.contains('/'))
+        .filter(|(path, _)| path.contains('/') && !path.starts_with(CHAINS_PREFIX))
         .map(|(path, sha256)| (path.clone(), sha256.clone()))
         .collect();
     for (path, _) in stored.difference(&corpus) {
@@ -80,6 +83,24 @@ fn compare(context: &Context, path: &Path, findings: &mut Findings) -> Result<()
         findings.flag(format!(
             "{path} is not in the artifacts table with the manifest's sha256"
         ));
+    }
+
+    let mut statement = connection.prepare("SELECT path FROM chains ORDER BY path")?;
+    let stored: BTreeSet<String> = statement
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    let files: BTreeSet<String> = listed
+        .keys()
+        .filter(|path| path.starts_with(CHAINS_PREFIX))
+        .cloned()
+        .collect();
+    for path in stored.difference(&files) {
+        findings.flag(format!(
+            "chains table lists {path}, which the manifest does not"
+        ));
+    }
+    for path in files.difference(&stored) {
+        findings.flag(format!("{path} is not in the chains table"));
     }
     Ok(())
 }

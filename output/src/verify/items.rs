@@ -1,7 +1,7 @@
 //! Authored items (FORMATS.md "Authored items and time"): something a person visibly did at a
 //! time, collected across every artifact kind.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use orgforge_engine::event::Event;
@@ -27,10 +27,20 @@ pub(crate) struct AuthoredItem {
 pub(crate) fn authored_items(run: &RunDir, unparsed: &mut Vec<String>) -> Vec<AuthoredItem> {
     let events = run.events_by_id();
     let people = run.slack_people();
+    // Bot users (alerts, pages) are system records, not people: their posts are no authored items.
+    let bots: BTreeSet<&str> = run
+        .users
+        .iter()
+        .filter(|user| user.is_bot)
+        .map(|user| user.id.as_str())
+        .collect();
     let mut items = Vec::new();
 
     for day in &run.slack_days {
         for message in &day.messages {
+            if bots.contains(message.user.as_str()) {
+                continue;
+            }
             let place = format!("{} ts {}", day.path, message.ts);
             let Some(at) = SlackTs::parse(&message.ts).and_then(SlackTs::instant) else {
                 unparsed.push(place);
@@ -116,6 +126,24 @@ pub(crate) fn authored_items(run: &RunDir, unparsed: &mut Vec<String>) -> Vec<Au
                 parse_rfc3339(merged_at),
                 format!("{} merged", pull.path),
                 provenance,
+            );
+        }
+    }
+    // A sent email is its sender's authored item; a received one is nobody's (it comes from
+    // outside, or from a colleague's sent copy).
+    for email in &run.emails {
+        let file = &email.value;
+        let sent = file.events.iter().any(|id| {
+            events.get(id.as_str()).is_some_and(|event| {
+                matches!(event.kind, orgforge_engine::event::EventKind::EmailSent(_))
+            })
+        });
+        if sent {
+            push(
+                &file.mailbox,
+                file.date,
+                format!("{} sent", email.path),
+                &file.events,
             );
         }
     }

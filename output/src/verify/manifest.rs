@@ -61,6 +61,10 @@ pub(crate) fn check(context: &Context) -> Check {
 
     let mut expected: BTreeMap<String, u64> = super::stats::artifact_counts(run);
     expected.insert("events".to_string(), run.event_lines);
+    let chains = super::stats::chain_count(run);
+    if chains > 0 {
+        expected.insert("chains".to_string(), chains);
+    }
     if let Some(snapshot) = &run.snapshot {
         expected.insert("people".to_string(), snapshot.roster.people.len() as u64);
     }

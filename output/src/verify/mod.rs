@@ -6,7 +6,9 @@
 mod actor_time;
 mod business_hours;
 mod calendar;
+mod chains;
 mod database;
+mod email;
 mod formats;
 mod hash_chain;
 mod items;
@@ -160,6 +162,8 @@ pub fn verify(dir: &Path) -> Result<VerifyReport, VerifyError> {
         business_hours::check(&context),
         replies::check(&context),
         roster::check(&context),
+        chains::check(&context),
+        email::check(&context),
     ];
     Ok(VerifyReport {
         ok: checks.iter().all(|check| check.ok),

@@ -49,6 +49,12 @@ pub(crate) fn check(context: &Context) -> Check {
                 .collect(),
         );
     }
+    for email in &run.emails {
+        named.insert(
+            &email.path,
+            email.value.events.iter().map(String::as_str).collect(),
+        );
+    }
     for page in &run.pages {
         named.insert(
             &page.path,

@@ -60,6 +60,10 @@ pub(crate) struct RunDir {
     pub issues: Vec<Loaded<JiraIssue>>,
     pub pages: Vec<Loaded<PageFront>>,
     pub pulls: Vec<Loaded<PullRequest>>,
+    /// Causal chains (`chains/<id>.json`).
+    pub chains: Vec<Loaded<crate::chains::Chain>>,
+    /// Email messages (`email/<mailbox>/<id>.eml`), as a mail client reads them.
+    pub emails: Vec<Loaded<super::email::EmailFile>>,
 }
 
 impl RunDir {
@@ -196,12 +200,29 @@ impl RunDir {
                     });
                 }
             }
+            [crate::chains::CHAINS_DIR, file] if file.ends_with(".json") => {
+                if let Some(value) = self.json(path, bytes) {
+                    self.chains.push(Loaded {
+                        path: path.to_string(),
+                        value,
+                    });
+                }
+            }
             ["git", "prs", _] => {
                 if let Some(value) = self.json(path, bytes) {
                     self.pulls.push(Loaded {
                         path: path.to_string(),
                         value,
                     });
+                }
+            }
+            ["email", mailbox, file] if file.ends_with(".eml") => {
+                match super::email::parse_eml(mailbox, bytes) {
+                    Ok(value) => self.emails.push(Loaded {
+                        path: path.to_string(),
+                        value,
+                    }),
+                    Err(error) => self.problems.push(format!("{path}: {error}")),
                 }
             }
             ["confluence", _, _] => {

@@ -56,3 +56,39 @@ fn the_default_scenario_verifies_clean() {
     let report = run_default(22, 7);
     assert!(report.ok, "\n{}\n{:#}", render_table(&report), report.stats);
 }
+
+#[test]
+fn the_default_scenario_has_incident_chains_and_detector_figures() {
+    let report = run_default(22, 7);
+    assert!(report.ok, "\n{}", render_table(&report));
+    let incidents = report.stats["events_by_type"]["incident_opened"]
+        .as_u64()
+        .unwrap_or(0);
+    assert!(incidents > 0, "the default run has no incidents");
+    // One chain per incident and one per email chain, each verified by the `chains` check.
+    let email_chains = report.stats["email"]["chains"].as_u64().unwrap_or(0);
+    assert_eq!(
+        report.stats["chains"].as_u64(),
+        Some(incidents + email_chains)
+    );
+    assert!(report.check("chains").is_some_and(|check| check.ok));
+    let recurrence = &report.stats["recurrence"];
+    for key in [
+        "precision",
+        "recall",
+        "true_positive",
+        "false_positive",
+        "missed",
+        "true_negative",
+    ] {
+        assert!(
+            recurrence.get(key).is_some(),
+            "stats.recurrence lacks {key}"
+        );
+    }
+    let outcomes: u64 = ["true_positive", "false_positive", "missed", "true_negative"]
+        .iter()
+        .map(|key| recurrence[key].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(outcomes, incidents);
+}

@@ -139,7 +139,8 @@ fn the_database_holds_the_run() {
     assert_eq!(count("people"), 4);
     assert_eq!(count("edges"), 2);
     assert_eq!(count("daily"), 2);
-    assert_eq!(count("daily_stress"), 4);
+    assert_eq!(count("daily_people"), 4);
+    assert_eq!(count("chains"), 0);
     let links: i64 = connection
         .query_row(
             "SELECT count(*) FROM artifact_events WHERE path = 'jira/PLAT-1.json'",

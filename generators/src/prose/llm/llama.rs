@@ -1,0 +1,446 @@
+//! The llama.cpp [`TextGenerator`] (cargo feature `llm`): in-process decoding of many prompts in
+//! one batch with continuous batching and a shared prompt prefix.
+//!
+//! How a call to [`LlamaGenerator::generate`] runs:
+//! - every prompt is tokenized; the longest token prefix common to all (the system message) is
+//!   decoded once into sequence 0;
+//! - up to `batch_size` sequences (1..=n) are live at a time. A new sequence starts by copying
+//!   sequence 0's KV cells (`llama_memory_seq_cp`), then prefills only its own suffix;
+//! - each `decode` carries one token of every generating sequence plus as many prefill tokens as
+//!   fit; a finished sequence's slot is cleared and refilled at once (continuous batching);
+//! - each sequence samples with its own sampler seeded from its job, so its text does not depend
+//!   on which other jobs share the batch (up to llama.cpp's floating-point kernels).
+//!
+//! The KV cache is split per sequence (`kv_unified = false`): attention then only reads a
+//! sequence's own cells, which keeps batched decoding from paying for its neighbours' contexts.
+
+use std::num::NonZeroU32;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use llama_cpp_2::context::LlamaContext;
+use llama_cpp_2::context::params::LlamaContextParams;
+use llama_cpp_2::llama_backend::LlamaBackend;
+use llama_cpp_2::llama_batch::LlamaBatch;
+use llama_cpp_2::model::params::LlamaModelParams;
+use llama_cpp_2::model::{LlamaChatMessage, LlamaChatTemplate, LlamaModel};
+use llama_cpp_2::sampling::LlamaSampler;
+use llama_cpp_2::token::LlamaToken;
+
+use super::prompt::Prompt;
+use super::{Generation, GenerationJob, GenerationProgress, TextGenerator};
+use crate::prose::ProseError;
+
+/// Granularity of llama.cpp's per-sequence context (it pads to this).
+const CONTEXT_GRANULE_TOKENS: u32 = 256;
+/// Tokens one `decode` call may carry (prefill chunks plus one token per generating sequence).
+const BATCH_TOKENS: u32 = 1024;
+/// Most sequences llama.cpp allows in one context (`LLAMA_MAX_SEQ`), less the prefix sequence.
+const MAX_PARALLEL_SEQUENCES: u32 = 255;
+
+/// The llama backend, initialised once per process (a second `init` fails).
+static BACKEND: OnceLock<Result<LlamaBackend, String>> = OnceLock::new();
+
+fn backend() -> Result<&'static LlamaBackend, ProseError> {
+    BACKEND
+        .get_or_init(|| {
+            LlamaBackend::init()
+                .map(|mut backend| {
+                    backend.void_logs();
+                    backend
+                })
+                .map_err(|error| error.to_string())
+        })
+        .as_ref()
+        .map_err(|message| ProseError::Backend(format!("llama backend: {message}")))
+}
+
+/// How the model runs: the scenario's `prose` section plus the machine's threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LlamaSettings {
+    /// Most tokens of one sequence's context (prompt plus answer).
+    pub context_size: u32,
+    /// Layers offloaded to a GPU (needs the `cuda` feature to matter).
+    pub gpu_layers: u32,
+    /// Sequences decoded together.
+    pub batch_size: u32,
+    /// CPU threads for decoding.
+    pub threads: u32,
+}
+
+/// A GGUF model loaded into llama.cpp.
+pub struct LlamaGenerator {
+    model: LlamaModel,
+    template: LlamaChatTemplate,
+    settings: LlamaSettings,
+    model_sha256: String,
+}
+
+impl std::fmt::Debug for LlamaGenerator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LlamaGenerator")
+            .field("settings", &self.settings)
+            .field("model_sha256", &self.model_sha256)
+            .finish()
+    }
+}
+
+fn backend_error(what: &str, error: impl std::fmt::Display) -> ProseError {
+    ProseError::Backend(format!("{what}: {error}"))
+}
+
+/// One live sequence.
+struct Slot {
+    job: usize,
+    sequence: i32,
+    sampler: LlamaSampler,
+    /// Prompt tokens after the shared prefix, and how many are decoded.
+    suffix: Vec<LlamaToken>,
+    prefilled: usize,
+    /// Position of the next token.
+    position: i32,
+    /// The token sampled last, to be decoded next.
+    next: Option<LlamaToken>,
+    /// Batch index of this sequence's logits after the current decode.
+    logits_at: Option<i32>,
+    bytes: Vec<u8>,
+    generated: u32,
+}
+
+impl LlamaGenerator {
+    /// Loads a model file (checked beforehand with [`super::gguf::check_model_file`]) and its
+    /// chat template.
+    pub fn load(
+        path: &Path,
+        settings: LlamaSettings,
+        model_sha256: String,
+    ) -> Result<LlamaGenerator, ProseError> {
+        let backend = backend()?;
+        let params = LlamaModelParams::default().with_n_gpu_layers(settings.gpu_layers);
+        let model = LlamaModel::load_from_file(backend, path, &params)
+            .map_err(|error| backend_error("cannot load the model", error))?;
+        let template = model
+            .chat_template(None)
+            .map_err(|error| backend_error("the model file has no chat template", error))?;
+        Ok(LlamaGenerator {
+            model,
+            template,
+            settings,
+            model_sha256,
+        })
+    }
+
+    /// The settings the model runs with.
+    pub fn settings(&self) -> LlamaSettings {
+        self.settings
+    }
+
+    /// Sets the sequences decoded together (benchmarks compare batch sizes).
+    pub fn set_batch_size(&mut self, batch_size: u32) {
+        self.settings.batch_size = batch_size.max(1);
+    }
+
+    /// Tokens of a formatted prompt.
+    pub fn tokenize(&self, text: &str) -> Vec<LlamaToken> {
+        self.model.vocab().tokenize(text.as_bytes(), true, true)
+    }
+
+    fn context(
+        &self,
+        sequences: u32,
+        per_sequence_tokens: u32,
+    ) -> Result<LlamaContext<'_>, ProseError> {
+        let backend = backend()?;
+        let threads = i32::try_from(self.settings.threads.max(1)).unwrap_or(1);
+        let total = per_sequence_tokens.saturating_mul(sequences);
+        let params = LlamaContextParams::default()
+            .with_n_ctx(NonZeroU32::new(total))
+            .with_n_batch(BATCH_TOKENS)
+            .with_n_ubatch(BATCH_TOKENS)
+            .with_n_seq_max(sequences)
+            .with_kv_unified(false)
+            .with_n_threads(threads)
+            .with_n_threads_batch(threads);
+        self.model
+            .new_context(backend, params)
+            .map_err(|error| backend_error("cannot create a llama context", error))
+    }
+
+    /// Raw batched decode throughput, the ceiling for [`TextGenerator::generate`]: `sequences`
+    /// sequences each prefill `prompt` and then decode `tokens` tokens greedily, all in one
+    /// batch, with no prefix sharing, fact check or cache. Returns generated tokens per second.
+    pub fn raw_decode_tokens_per_second(
+        &self,
+        prompt: &str,
+        sequences: u32,
+        tokens: u32,
+    ) -> Result<f64, ProseError> {
+        let prompt_tokens = self.tokenize(prompt);
+        let length = prompt_tokens.len() as u32 + tokens + 1;
+        let per_sequence = length.div_ceil(CONTEXT_GRANULE_TOKENS) * CONTEXT_GRANULE_TOKENS;
+        let mut context = self.context(sequences, per_sequence)?;
+        let vocab = self.model.vocab();
+        let mut batch = LlamaBatch::new(BATCH_TOKENS as usize, 1);
+        for sequence in 0..sequences as i32 {
+            batch.clear();
+            for (index, token) in prompt_tokens.iter().enumerate() {
+                let last = index + 1 == prompt_tokens.len();
+                batch
+                    .add(*token, index as i32, &[sequence], last)
+                    .map_err(|e| backend_error("batch", e))?;
+            }
+            context
+                .decode(&mut batch)
+                .map_err(|e| backend_error("decode", e))?;
+        }
+        let mut sampler = LlamaSampler::greedy();
+        let mut next: Vec<LlamaToken> = vec![vocab.bos(); sequences as usize];
+        let started = std::time::Instant::now();
+        let mut generated: u64 = 0;
+        for step in 0..tokens {
+            batch.clear();
+            for sequence in 0..sequences as i32 {
+                let position = prompt_tokens.len() as i32 + step as i32;
+                batch
+                    .add(next[sequence as usize], position, &[sequence], true)
+                    .map_err(|e| backend_error("batch", e))?;
+            }
+            context
+                .decode(&mut batch)
+                .map_err(|e| backend_error("decode", e))?;
+            for (index, token) in next.iter_mut().enumerate() {
+                *token = sampler.sample(&context, index as i32);
+                generated += 1;
+            }
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        Ok(if seconds > 0.0 {
+            generated as f64 / seconds
+        } else {
+            0.0
+        })
+    }
+}
+
+/// Tokens the prompts share from their start.
+fn common_prefix(prompts: &[Vec<LlamaToken>]) -> usize {
+    let Some(first) = prompts.first() else {
+        return 0;
+    };
+    let mut length = first.len();
+    for prompt in &prompts[1..] {
+        length = length.min(first.iter().zip(prompt).take_while(|(a, b)| a == b).count());
+    }
+    length
+}
+
+fn sampler_for(job: &GenerationJob) -> LlamaSampler {
+    if job.temperature <= 0.0 {
+        LlamaSampler::greedy()
+    } else {
+        LlamaSampler::chain_simple([
+            LlamaSampler::top_k(40),
+            LlamaSampler::top_p(0.95, 1),
+            LlamaSampler::temp(job.temperature),
+            LlamaSampler::dist(job.seed),
+        ])
+    }
+}
+
+impl TextGenerator for LlamaGenerator {
+    fn model_sha256(&self) -> &str {
+        &self.model_sha256
+    }
+
+    fn format(&self, prompt: &Prompt) -> Result<String, ProseError> {
+        let message = |role: &str, content: &str| {
+            LlamaChatMessage::new(role.to_string(), content.to_string())
+                .map_err(|error| backend_error("chat message", error))
+        };
+        let messages = [
+            message("system", &prompt.system)?,
+            message("user", &prompt.user)?,
+        ];
+        self.model
+            .apply_chat_template(&self.template, &messages, true)
+            .map_err(|error| backend_error("chat template", error))
+    }
+
+    fn generate(
+        &mut self,
+        jobs: &[GenerationJob],
+        progress: &mut dyn FnMut(GenerationProgress),
+    ) -> Result<Vec<Generation>, ProseError> {
+        let mut results: Vec<Generation> = vec![Generation::default(); jobs.len()];
+        if jobs.is_empty() {
+            return Ok(results);
+        }
+        let prompts: Vec<Vec<LlamaToken>> =
+            jobs.iter().map(|job| self.tokenize(&job.prompt)).collect();
+        // Keep at least one suffix token per prompt: its logits start the answer.
+        let shortest = prompts.iter().map(Vec::len).min().unwrap_or(0);
+        let prefix = common_prefix(&prompts).min(shortest.saturating_sub(1));
+        let longest_need = jobs
+            .iter()
+            .zip(&prompts)
+            .map(|(job, prompt)| prompt.len() as u32 + job.max_tokens + 1)
+            .max()
+            .unwrap_or(1);
+        let per_sequence = longest_need
+            .min(self.settings.context_size.max(CONTEXT_GRANULE_TOKENS))
+            .div_ceil(CONTEXT_GRANULE_TOKENS)
+            * CONTEXT_GRANULE_TOKENS;
+        let parallel = self
+            .settings
+            .batch_size
+            .clamp(1, MAX_PARALLEL_SEQUENCES)
+            .min(jobs.len() as u32);
+        let shared = prefix > 0;
+        let sequences = parallel + u32::from(shared);
+        let mut context = self.context(sequences, per_sequence)?;
+        let vocab = self.model.vocab();
+        let mut batch = LlamaBatch::new(BATCH_TOKENS as usize, 1);
+
+        // The shared prefix, decoded once into the last sequence id.
+        let prefix_sequence = parallel as i32;
+        if shared {
+            for (chunk_index, chunk) in prompts[0][..prefix]
+                .chunks(BATCH_TOKENS as usize)
+                .enumerate()
+            {
+                batch.clear();
+                for (offset, token) in chunk.iter().enumerate() {
+                    let position = (chunk_index * BATCH_TOKENS as usize + offset) as i32;
+                    batch
+                        .add(*token, position, &[prefix_sequence], false)
+                        .map_err(|e| backend_error("batch", e))?;
+                }
+                context
+                    .decode(&mut batch)
+                    .map_err(|e| backend_error("decode", e))?;
+            }
+        }
+
+        let mut slots: Vec<Option<Slot>> = (0..parallel).map(|_| None).collect();
+        let mut next_job = 0usize;
+        let mut finished = 0usize;
+        let mut generated_total: u64 = 0;
+        while finished < jobs.len() {
+            // Refill free slots.
+            for (index, slot) in slots.iter_mut().enumerate() {
+                while slot.is_none() && next_job < jobs.len() {
+                    let job = next_job;
+                    next_job += 1;
+                    let prompt = &prompts[job];
+                    results[job].prompt_tokens = prompt.len() as u64;
+                    if prompt.len() as u32 + 1 > per_sequence {
+                        results[job].problem = Some(format!(
+                            "the prompt has {} tokens; the context holds {per_sequence}",
+                            prompt.len()
+                        ));
+                        finished += 1;
+                        continue;
+                    }
+                    let sequence = index as i32;
+                    context
+                        .clear_kv_cache_seq(Some(index as u32), None, None)
+                        .map_err(|e| backend_error("kv cache", e))?;
+                    if shared {
+                        context
+                            .copy_kv_cache_seq(prefix_sequence, sequence, None, None)
+                            .map_err(|e| backend_error("kv cache", e))?;
+                    }
+                    let start = if shared { prefix } else { 0 };
+                    *slot = Some(Slot {
+                        job,
+                        sequence,
+                        sampler: sampler_for(&jobs[job]),
+                        suffix: prompt[start..].to_vec(),
+                        prefilled: 0,
+                        position: start as i32,
+                        next: None,
+                        logits_at: None,
+                        bytes: Vec::new(),
+                        generated: 0,
+                    });
+                }
+            }
+            if slots.iter().all(Option::is_none) {
+                break;
+            }
+            // One decode: a token for each generating slot, then prefill chunks, in sequence
+            // order (llama.cpp splits per-sequence streams best when ids are consecutive).
+            batch.clear();
+            let mut room = BATCH_TOKENS as usize
+                - slots
+                    .iter()
+                    .filter(|s| s.as_ref().is_some_and(|s| s.next.is_some()))
+                    .count();
+            for slot in slots.iter_mut().flatten() {
+                slot.logits_at = None;
+                if let Some(token) = slot.next.take() {
+                    slot.logits_at = Some(batch.n_tokens());
+                    batch
+                        .add(token, slot.position, &[slot.sequence], true)
+                        .map_err(|e| backend_error("batch", e))?;
+                    slot.position += 1;
+                } else if slot.prefilled < slot.suffix.len() && room > 0 {
+                    let take = (slot.suffix.len() - slot.prefilled).min(room);
+                    for offset in 0..take {
+                        let index = slot.prefilled + offset;
+                        let last = index + 1 == slot.suffix.len();
+                        if last {
+                            slot.logits_at = Some(batch.n_tokens());
+                        }
+                        batch
+                            .add(slot.suffix[index], slot.position, &[slot.sequence], last)
+                            .map_err(|e| backend_error("batch", e))?;
+                        slot.position += 1;
+                    }
+                    slot.prefilled += take;
+                    room -= take;
+                }
+            }
+            if batch.n_tokens() == 0 {
+                return Err(ProseError::Backend(
+                    "the batch scheduler made no progress".to_string(),
+                ));
+            }
+            context
+                .decode(&mut batch)
+                .map_err(|e| backend_error("decode", e))?;
+            // Sample every slot whose logits are ready.
+            for entry in slots.iter_mut() {
+                let Some(slot) = entry else {
+                    continue;
+                };
+                let Some(at) = slot.logits_at.take() else {
+                    continue;
+                };
+                let token = slot.sampler.sample(&context, at);
+                let job = &jobs[slot.job];
+                let end = vocab.is_eog(token);
+                if !end {
+                    slot.bytes.extend(vocab.token_to_piece(token, false, None));
+                    slot.generated += 1;
+                    generated_total += 1;
+                }
+                let full = slot.position as u32 + 1 >= per_sequence;
+                if end || slot.generated >= job.max_tokens || full {
+                    let result = &mut results[slot.job];
+                    result.generated_tokens = u64::from(slot.generated);
+                    result.text = Some(String::from_utf8_lossy(&slot.bytes).into_owned());
+                    finished += 1;
+                    *entry = None;
+                    progress(GenerationProgress {
+                        jobs_done: finished as u64,
+                        generated_tokens: generated_total,
+                    });
+                } else {
+                    slot.next = Some(token);
+                }
+            }
+        }
+        Ok(results)
+    }
+}
