@@ -1,8 +1,9 @@
 //! The retrievable corpus: every artifact as a reader sees it (a Slack thread, a ticket with its
-//! comments and history, a page, a pull request with its reviews), with a stable id, kind,
+//! comments and history, a page, a pull request with its reviews, an email), with a stable id, kind,
 //! author, time and access list. Provenance (event ids) is kept beside the text, never in it.
 
 mod confluence;
+mod email;
 mod github;
 mod jira;
 mod slack;
@@ -28,6 +29,8 @@ pub enum DocumentKind {
     ConfluencePage,
     /// A GitHub pull request with its reviews.
     PullRequest,
+    /// One email message (`.eml`).
+    Email,
 }
 
 impl DocumentKind {
@@ -38,6 +41,7 @@ impl DocumentKind {
             DocumentKind::JiraIssue => "jira_issue",
             DocumentKind::ConfluencePage => "confluence_page",
             DocumentKind::PullRequest => "pull_request",
+            DocumentKind::Email => "email",
         }
     }
 }
@@ -46,7 +50,7 @@ impl DocumentKind {
 #[derive(Debug, Clone, Serialize)]
 pub struct Document {
     /// Stable id derived from the artifact's own ids (`jira-PLAT-12`, `github-pr-87`,
-    /// `confluence-10025`, `slack-platform-1773238229.208000`).
+    /// `confluence-10025`, `slack-platform-1773238229.208000`, `email-eml-3.1.a62ce269`).
     pub id: String,
     /// What it is.
     pub kind: DocumentKind,
@@ -54,7 +58,8 @@ pub struct Document {
     pub title: String,
     /// Plain text a reader sees.
     pub text: String,
-    /// Person id of the author (reporter, page author, PR author, thread starter).
+    /// Person id of the author (reporter, page author, PR author, thread starter, email sender;
+    /// the sender's address for email from outside the company).
     pub author: String,
     /// When it was created, RFC 3339 with the company's offset.
     pub timestamp: String,
@@ -67,7 +72,7 @@ pub struct Document {
     /// Held out: event ids the document carries (from the artifacts' provenance).
     #[serde(skip)]
     pub events: BTreeSet<String>,
-    /// Held out: the key a reader would type to find it (ticket key, `#87`, page id).
+    /// Held out: the key a reader would type to find it (ticket key, `#87`, page id, Message-ID).
     #[serde(skip)]
     pub handle: String,
     /// Held out: creation time, parsed.
@@ -100,6 +105,7 @@ impl Corpus {
         documents.extend(jira::documents(run, &context)?);
         documents.extend(confluence::documents(run, &context)?);
         documents.extend(github::documents(run, &context)?);
+        documents.extend(email::documents(run, &context)?);
         documents.sort_by(|a, b| a.id.cmp(&b.id));
         let mut corpus = Corpus::default();
         for (index, document) in documents.iter().enumerate() {
@@ -160,6 +166,8 @@ pub(crate) struct Context {
     pub engineers: BTreeSet<String>,
     /// Date (YYYY-MM-DD) -> business day.
     pub days: BTreeMap<String, u32>,
+    /// Lower-case email address -> person id.
+    pub emails: BTreeMap<String, String>,
 }
 
 impl Context {
@@ -188,8 +196,16 @@ impl Context {
         for event in &run.events {
             days.entry(event.date.to_string()).or_insert(event.day);
         }
+        let emails = run
+            .roster
+            .people
+            .iter()
+            .filter(|p| !p.email.is_empty())
+            .map(|p| (p.email.to_lowercase(), p.id.clone()))
+            .collect();
         Context {
             zone,
+            emails,
             everyone: names.keys().cloned().collect(),
             names,
             engineers,
@@ -200,6 +216,11 @@ impl Context {
     /// Display name of a person id (the id itself when unknown).
     pub fn name<'a>(&'a self, id: &'a str) -> &'a str {
         self.names.get(id).map_or(id, String::as_str)
+    }
+
+    /// Person id of an employee's email address (case-insensitive).
+    pub fn person_of_email(&self, address: &str) -> Option<&str> {
+        self.emails.get(&address.to_lowercase()).map(String::as_str)
     }
 
     /// Business day of a local time (the nearest earlier business day on a day off).
