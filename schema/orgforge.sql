@@ -51,7 +51,8 @@ CREATE TABLE people (
     left_day    INTEGER                     -- business day of departure (absent from it on), or NULL
 );
 
--- The social graph at the end of the run: undirected weighted edges, a < b.
+-- The social graph at the end of the run: undirected weighted edges, a < b between employees;
+-- a tie with an external contact has the employee id in a and the contact's email address in b.
 CREATE TABLE edges (
     a      TEXT NOT NULL,
     b      TEXT NOT NULL,
@@ -59,7 +60,7 @@ CREATE TABLE edges (
     PRIMARY KEY (a, b)
 );
 
--- The social graph right after each departure: undirected weighted edges, a < b.
+-- The social graph right after each departure, edges as in `edges`.
 CREATE TABLE graph_history (
     day    INTEGER NOT NULL,
     label  TEXT NOT NULL,                   -- e.g. "departure of dmitri"

@@ -19,8 +19,8 @@ use crate::clock::MINUTE;
 use crate::escalation::{Request, escalate};
 use crate::event::{
     Address, EmailDropped, EmailFacts, EmailKind, EmailReceived, EmailRelayed, EmailSent,
-    EscalationCause, EventKind, Gate, IncidentStage, Intent, Priority, TicketCreated, TicketKind,
-    TicketStatus,
+    EscalationCause, EventKind, Gate, IncidentStage, Intent, PartyKind, Priority, TicketCreated,
+    TicketKind, TicketStatus,
 };
 use crate::rng::Draw;
 use crate::scenario::{Severity, Tier, VendorNotice};
@@ -202,6 +202,9 @@ fn send(world: &mut World, out: Outbound, earliest: Instant) -> Option<(String, 
     let at = world.stamp(block, 1);
     let position = out.references.len() + 1;
     let id = message_id(world, &out.chain, position);
+    for address in out.to.iter().chain(&out.cc) {
+        boost_contact(world, &address.email, out.from);
+    }
     let mailbox = world.id(out.from);
     let facts = EmailSent {
         message_id: id.clone(),
@@ -287,6 +290,7 @@ fn receive(world: &mut World, mail: Inbound, at: Instant) {
     };
     let position = mail.references.len() + 1;
     let id = message_id(world, &chain, position);
+    boost_contact(world, &mail.from.email, mail.to);
     let mailbox = world.id(mail.to);
     let facts = EmailReceived {
         message_id: id.clone(),
@@ -711,13 +715,31 @@ pub(crate) fn daily(world: &mut World) {
     follow_ups(world);
 }
 
+/// Who owns the relationship with customer `customer` today.
 fn liaison_of(world: &World, customer: usize) -> Option<usize> {
-    let id = &world.spec.external.customers[customer].id;
+    account_liaison(
+        world,
+        PartyKind::Customer,
+        &world.spec.external.customers[customer].id,
+    )
+}
+
+/// Who owns the relationship with a party today (the scenario's liaison until they leave).
+fn account_liaison(world: &World, party: PartyKind, id: &str) -> Option<usize> {
     world
         .accounts
         .iter()
-        .find(|a| &a.id == id)
+        .find(|a| a.party == party && a.id == id)
         .map(|a| a.liaison)
+}
+
+/// An email exchange with an external contact strengthens their tie to the employee.
+fn boost_contact(world: &mut World, email: &str, person: usize) {
+    if let Some(&contact) = world.contact_index.get(email) {
+        world
+            .graph
+            .boost_contact(contact, person, world.spec.graph.boost_email);
+    }
 }
 
 fn contact(world: &mut World, contacts: &[crate::scenario::Contact]) -> Option<Address> {
@@ -837,7 +859,7 @@ fn vendor_notices(world: &mut World) {
     let cooldown = world.spec.email.cooldown_days * 2;
     for v in 0..world.spec.external.vendors.len() {
         let vendor = world.spec.external.vendors[v].clone();
-        let Some(&liaison) = world.person_index.get(&vendor.liaison) else {
+        let Some(liaison) = account_liaison(world, PartyKind::Vendor, &vendor.id) else {
             continue;
         };
         for &notice in &vendor.sends {

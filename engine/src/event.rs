@@ -931,13 +931,28 @@ pub struct SystemOwnerChanged {
     pub reason: String,
 }
 
-/// A customer account's owner left: the account lapses to someone else until reassigned.
+/// Which side of an external relationship a party is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyKind {
+    /// A customer account.
+    Customer,
+    /// A vendor.
+    Vendor,
+}
+
+/// The owner of a customer account or vendor relationship left: it lapses to someone else
+/// until reassigned, and the party's contacts are tied to them cold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountLapsed {
-    pub customer: String,
+    /// Customer or vendor id.
+    pub account: String,
+    pub party: PartyKind,
     pub person: String,
     /// Who covers the account now.
     pub covered_by: String,
+    /// Email addresses of the party's contacts, now tied to `covered_by`.
+    pub contacts: Vec<String>,
 }
 
 /// The last person who knew a system left: what remains is what was written down.

@@ -1,7 +1,9 @@
 //! The social graph: sparse weighted ties between people, decaying daily, boosted by real work.
 //!
-//! Nodes are person indices; edges are undirected with weight in [floor, max]. Strong ties are
-//! short: any shortest-path use takes distance `1 / w`.
+//! Nodes are employees (person indices) and external contacts (contact indices, see
+//! `World::contacts`); edges are undirected with weight in [floor, max]. Strong ties are short:
+//! any shortest-path use takes distance `1 / w`. Centrality and escalation read only the
+//! employee subgraph ([`SocialGraph::adjacency`]); contacts hang off their liaisons.
 
 use petgraph::stable_graph::{NodeIndex, StableUnGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
@@ -11,12 +13,23 @@ use crate::scenario::Graph as GraphSpec;
 /// Largest meeting in which every attendee pair counts as an interaction that can create a tie.
 pub const SMALL_MEETING: usize = 6;
 
+/// A node of the social graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Member {
+    /// An employee, by person index.
+    Person(usize),
+    /// An external contact (customer or vendor), by contact index.
+    Contact(usize),
+}
+
 /// The social graph.
 #[derive(Debug, Clone)]
 pub struct SocialGraph {
-    graph: StableUnGraph<usize, f64>,
+    graph: StableUnGraph<Member, f64>,
     /// Node of each person index; `None` once removed.
     nodes: Vec<Option<NodeIndex>>,
+    /// Node of each contact index.
+    contact_nodes: Vec<Option<NodeIndex>>,
     floor: f64,
     max: f64,
     decay: f64,
@@ -30,6 +43,7 @@ impl SocialGraph {
         SocialGraph {
             graph: StableUnGraph::default(),
             nodes: Vec::new(),
+            contact_nodes: Vec::new(),
             floor: spec.weight_floor,
             max: spec.weight_max,
             decay: spec.decay,
@@ -44,7 +58,18 @@ impl SocialGraph {
             self.nodes.resize(person + 1, None);
         }
         if self.nodes[person].is_none() {
-            self.nodes[person] = Some(self.graph.add_node(person));
+            self.nodes[person] = Some(self.graph.add_node(Member::Person(person)));
+        }
+    }
+
+    /// Adds external contact `contact` (indices are dense and added in order).
+    pub fn add_contact(&mut self, contact: usize) {
+        self.version += 1;
+        if self.contact_nodes.len() <= contact {
+            self.contact_nodes.resize(contact + 1, None);
+        }
+        if self.contact_nodes[contact].is_none() {
+            self.contact_nodes[contact] = Some(self.graph.add_node(Member::Contact(contact)));
         }
     }
 
@@ -58,8 +83,27 @@ impl SocialGraph {
 
     /// Sets the tie between `a` and `b` to at least `weight` (clamped to the bounds).
     pub fn tie(&mut self, a: usize, b: usize, weight: f64) {
+        self.tie_members(Member::Person(a), Member::Person(b), weight);
+    }
+
+    /// Boosts the tie between `a` and `b` by `amount`, creating it at the floor if new; capped.
+    pub fn boost(&mut self, a: usize, b: usize, amount: f64) {
+        self.boost_members(Member::Person(a), Member::Person(b), amount);
+    }
+
+    /// Sets the tie between contact `contact` and person `person` to at least `weight`.
+    pub fn tie_contact(&mut self, contact: usize, person: usize, weight: f64) {
+        self.tie_members(Member::Contact(contact), Member::Person(person), weight);
+    }
+
+    /// Boosts the tie between contact `contact` and person `person` (an email exchange).
+    pub fn boost_contact(&mut self, contact: usize, person: usize, amount: f64) {
+        self.boost_members(Member::Contact(contact), Member::Person(person), amount);
+    }
+
+    fn tie_members(&mut self, a: Member, b: Member, weight: f64) {
         self.version += 1;
-        let (Some(na), Some(nb)) = (self.node(a), self.node(b)) else {
+        let (Some(na), Some(nb)) = (self.member_node(a), self.member_node(b)) else {
             return;
         };
         if a == b {
@@ -78,10 +122,9 @@ impl SocialGraph {
         }
     }
 
-    /// Boosts the tie between `a` and `b` by `amount`, creating it at the floor if new; capped.
-    pub fn boost(&mut self, a: usize, b: usize, amount: f64) {
+    fn boost_members(&mut self, a: Member, b: Member, amount: f64) {
         self.version += 1;
-        let (Some(na), Some(nb)) = (self.node(a), self.node(b)) else {
+        let (Some(na), Some(nb)) = (self.member_node(a), self.member_node(b)) else {
             return;
         };
         if a == b {
@@ -137,7 +180,16 @@ impl SocialGraph {
 
     /// Weight of the tie between `a` and `b`, 0 when there is none.
     pub fn weight(&self, a: usize, b: usize) -> f64 {
-        match (self.node(a), self.node(b)) {
+        self.member_weight(Member::Person(a), Member::Person(b))
+    }
+
+    /// Weight of the tie between contact `contact` and person `person`, 0 when there is none.
+    pub fn contact_weight(&self, contact: usize, person: usize) -> f64 {
+        self.member_weight(Member::Contact(contact), Member::Person(person))
+    }
+
+    fn member_weight(&self, a: Member, b: Member) -> f64 {
+        match (self.member_node(a), self.member_node(b)) {
             (Some(na), Some(nb)) => self
                 .graph
                 .find_edge(na, nb)
@@ -172,7 +224,9 @@ impl SocialGraph {
                         } else {
                             e.source()
                         };
-                        let q = self.graph[other];
+                        let Member::Person(q) = self.graph[other] else {
+                            return None;
+                        };
                         compact.get(q).copied().flatten().map(|c| (c, *e.weight()))
                     })
                     .collect();
@@ -182,12 +236,33 @@ impl SocialGraph {
             .collect()
     }
 
-    /// Ties of `person` as (other person, weight), sorted by person.
+    /// Ties of `person` to other employees as (other person, weight), sorted by person.
     pub fn neighbours(&self, person: usize) -> Vec<(usize, f64)> {
-        let Some(node) = self.node(person) else {
+        self.ties(Member::Person(person))
+            .into_iter()
+            .filter_map(|(m, w)| match m {
+                Member::Person(p) => Some((p, w)),
+                Member::Contact(_) => None,
+            })
+            .collect()
+    }
+
+    /// Employees tied to contact `contact` as (person, weight), sorted by person.
+    pub fn contact_ties(&self, contact: usize) -> Vec<(usize, f64)> {
+        self.ties(Member::Contact(contact))
+            .into_iter()
+            .filter_map(|(m, w)| match m {
+                Member::Person(p) => Some((p, w)),
+                Member::Contact(_) => None,
+            })
+            .collect()
+    }
+
+    fn ties(&self, member: Member) -> Vec<(Member, f64)> {
+        let Some(node) = self.member_node(member) else {
             return Vec::new();
         };
-        let mut list: Vec<(usize, f64)> = self
+        let mut list: Vec<(Member, f64)> = self
             .graph
             .edges(node)
             .map(|e| {
@@ -213,9 +288,10 @@ impl SocialGraph {
         self.graph.edge_count()
     }
 
-    /// Every edge as (smaller person, larger person, weight), sorted.
-    pub fn edges(&self) -> Vec<(usize, usize, f64)> {
-        let mut edges: Vec<(usize, usize, f64)> = (&self.graph)
+    /// Every edge as (smaller member, larger member, weight), sorted; a person sorts before
+    /// every contact, so a tie with a contact reads (person, contact, weight).
+    pub fn edges(&self) -> Vec<(Member, Member, f64)> {
+        let mut edges: Vec<(Member, Member, f64)> = (&self.graph)
             .edge_references()
             .map(|e| {
                 let a = self.graph[e.source()];
@@ -229,6 +305,13 @@ impl SocialGraph {
 
     fn node(&self, person: usize) -> Option<NodeIndex> {
         self.nodes.get(person).copied().flatten()
+    }
+
+    fn member_node(&self, member: Member) -> Option<NodeIndex> {
+        match member {
+            Member::Person(p) => self.node(p),
+            Member::Contact(c) => self.contact_nodes.get(c).copied().flatten(),
+        }
     }
 }
 
@@ -252,5 +335,40 @@ mod tests {
         assert_eq!(g.weight(0, 2), 0.0);
         g.remove_person(1);
         assert_eq!(g.edge_count(), 0);
+    }
+
+    #[test]
+    fn contacts_tie_to_people_but_stay_out_of_the_employee_subgraph() {
+        let spec = GraphSpec::default();
+        let mut g = SocialGraph::new(&spec);
+        for p in 0..2 {
+            g.add_person(p);
+        }
+        g.add_contact(0);
+        g.tie(0, 1, 5.0);
+        g.tie_contact(0, 1, spec.weight_external);
+        g.boost_contact(0, 0, 1.0);
+        assert_eq!(g.contact_weight(0, 1), spec.weight_external);
+        assert_eq!(g.contact_weight(0, 0), spec.weight_floor + 1.0);
+        assert_eq!(
+            g.contact_ties(0),
+            vec![(0, spec.weight_floor + 1.0), (1, 4.0)]
+        );
+        assert_eq!(g.neighbours(1), vec![(0, 5.0)]);
+        assert_eq!(g.adjacency(&[0, 1]), vec![vec![(1, 5.0)], vec![(0, 5.0)]]);
+        assert_eq!(
+            g.edges(),
+            vec![
+                (Member::Person(0), Member::Person(1), 5.0),
+                (
+                    Member::Person(0),
+                    Member::Contact(0),
+                    spec.weight_floor + 1.0
+                ),
+                (Member::Person(1), Member::Contact(0), 4.0),
+            ]
+        );
+        g.remove_person(1);
+        assert_eq!(g.contact_ties(0), vec![(0, spec.weight_floor + 1.0)]);
     }
 }

@@ -15,6 +15,7 @@ use crate::event::{
     AccountLapsed, AttritionBlocked, BridgeLoad, EmployeeDeparted, EmployeeHired, EventKind,
     Handoff, Intent, RotationUpdated, TicketStatus, WorkReassigned,
 };
+use crate::graph::Member;
 use crate::incident;
 use crate::knowledge;
 use crate::rng::Draw;
@@ -241,14 +242,26 @@ fn cascade(world: &mut World, leaver: Leaving) {
             continue;
         }
         world.accounts[a].liaison = lead;
+        // The party's people now deal with someone they do not know yet: cold ties.
+        let contacts = world.accounts[a].contacts.clone();
+        for &c in &contacts {
+            world
+                .graph
+                .tie_contact(c, lead, world.spec.graph.weight_floor);
+        }
         let facts = AccountLapsed {
-            customer: world.accounts[a].id.clone(),
+            account: world.accounts[a].id.clone(),
+            party: world.accounts[a].party,
             person: world.id(person),
             covered_by: world.id(lead),
+            contacts: contacts
+                .iter()
+                .map(|&c| world.member_id(Member::Contact(c)))
+                .collect(),
         };
         let summary = format!(
             "{} lost its account owner {}; {} covers it",
-            facts.customer, facts.person, facts.covered_by
+            facts.account, facts.person, facts.covered_by
         );
         world.emit(EventKind::AccountLapsed(facts), at, vec![], vec![], summary);
         at += 1;

@@ -83,12 +83,14 @@ pub struct Snapshot {
     pub daily: Vec<DayState>,
 }
 
-/// An undirected weighted edge of the social graph.
+/// An undirected weighted edge of the social graph. Between employees `a < b`; a tie with an
+/// external contact has the employee's id in `a` and the contact's email address in `b` (ids
+/// of people never contain `@`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Edge {
-    /// Smaller id of the pair.
+    /// Smaller id of the pair, or the employee of a tie with a contact.
     pub a: String,
-    /// Larger id of the pair.
+    /// Larger id of the pair, or the contact's email address.
     pub b: String,
     /// Tie strength.
     pub weight: f64,

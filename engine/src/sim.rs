@@ -6,6 +6,7 @@ use crate::calendar::{BusinessCalendar, CalendarError};
 use crate::collaboration;
 use crate::email;
 use crate::event::{DaySummary, Draft, EventKind, TicketStatus};
+use crate::graph::Member;
 use crate::health;
 use crate::incident;
 use crate::lifecycle;
@@ -314,12 +315,19 @@ fn day_state(world: &World) -> DayState {
     }
 }
 
-fn edge_list(world: &World, edges: Vec<(usize, usize, f64)>) -> Vec<Edge> {
+/// Edges with ids: a tie with an external contact reads (employee id, contact's email).
+fn edge_list(world: &World, edges: Vec<(Member, Member, f64)>) -> Vec<Edge> {
     let mut edges: Vec<Edge> = edges
         .into_iter()
         .map(|(a, b, w)| {
-            let (a, b) = (world.id(a), world.id(b));
-            let (a, b) = if a <= b { (a, b) } else { (b, a) };
+            let (a, b) = match (a, b) {
+                (Member::Person(_), Member::Person(_)) => {
+                    let (a, b) = (world.member_id(a), world.member_id(b));
+                    if a <= b { (a, b) } else { (b, a) }
+                }
+                // Members sort people first, so `a` is the employee here.
+                _ => (world.member_id(a), world.member_id(b)),
+            };
             Edge {
                 a,
                 b,

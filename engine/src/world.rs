@@ -11,7 +11,7 @@ use crate::calendar::{BusinessCalendar, Instant};
 use crate::centrality::Brandes;
 use crate::clock::{Block, Clocks};
 use crate::event::{Draft, EventKind, Priority, TicketKind, TicketStatus};
-use crate::graph::SocialGraph;
+use crate::graph::{Member, SocialGraph};
 use crate::rng::{Draw, RngTree};
 use crate::scenario::{Hours, Person, Scenario, WritingStyle};
 
@@ -107,14 +107,24 @@ pub(crate) struct Orphan {
     pub documented_pct: f64,
 }
 
-/// The edge list at one moment: (day, label, edges as (person, person, weight)).
-pub(crate) type GraphMoment = (u32, String, Vec<(usize, usize, f64)>);
+/// The edge list at one moment: (day, label, edges as (member, member, weight)).
+pub(crate) type GraphMoment = (u32, String, Vec<(Member, Member, f64)>);
 
-/// A customer account and who owns the relationship.
+/// An external relationship (a customer account or a vendor) and who owns it.
 #[derive(Debug, Clone)]
 pub(crate) struct Account {
     pub id: String,
+    pub party: crate::event::PartyKind,
     pub liaison: usize,
+    /// Contact indices (into [`World::contacts`]) of the party's people.
+    pub contacts: Vec<usize>,
+}
+
+/// A person at an external organization: a node of the social graph.
+#[derive(Debug, Clone)]
+pub(crate) struct ExternalContact {
+    /// Email address, the contact's id in the output.
+    pub email: String,
 }
 
 /// A ticket and its hidden truth (actual hours).
@@ -221,8 +231,12 @@ pub(crate) struct World<'s> {
     pub centrality_of: Option<(u64, usize)>,
     /// The live on-call rotation, in order.
     pub on_call: Vec<usize>,
-    /// Customer accounts and their liaisons.
+    /// Customer accounts, then vendors, and their liaisons.
     pub accounts: Vec<Account>,
+    /// External contacts (graph nodes), customers' then vendors', first occurrence of an address.
+    pub contacts: Vec<ExternalContact>,
+    /// Contact index by email address.
+    pub contact_index: BTreeMap<String, usize>,
     /// Organization morale in [0, 1].
     pub morale: f64,
     /// Incidents so far, open and resolved, in opening order.
@@ -285,6 +299,8 @@ impl<'s> World<'s> {
             centrality_of: None,
             on_call: Vec::new(),
             accounts: Vec::new(),
+            contacts: Vec::new(),
+            contact_index: BTreeMap::new(),
             morale: spec.morale.initial,
             incidents: Vec::new(),
             detector: crate::recurrence::Detector::new()?,
@@ -336,17 +352,7 @@ impl<'s> World<'s> {
         world.person_index = person_index;
         world.seed_graph();
         world.on_call = world.initial_rotation();
-        world.accounts = spec
-            .external
-            .customers
-            .iter()
-            .filter_map(|c| {
-                world.person_index.get(&c.liaison).map(|&liaison| Account {
-                    id: c.id.clone(),
-                    liaison,
-                })
-            })
-            .collect();
+        world.seed_accounts();
         crate::knowledge::init(&mut world);
         Ok(world)
     }
@@ -499,6 +505,65 @@ impl<'s> World<'s> {
                     self.graph.tie(person, other, g.weight_cross);
                 }
             }
+        }
+    }
+
+    /// Customer accounts and vendors with their contacts as graph nodes, each contact tied to
+    /// the liaison at `graph.weight_external`. Draws no randomness.
+    fn seed_accounts(&mut self) {
+        use crate::event::PartyKind;
+        let spec = self.spec;
+        let parties = spec
+            .external
+            .customers
+            .iter()
+            .map(|c| (PartyKind::Customer, &c.id, &c.contacts, &c.liaison))
+            .chain(
+                spec.external
+                    .vendors
+                    .iter()
+                    .map(|v| (PartyKind::Vendor, &v.id, &v.contacts, &v.liaison)),
+            );
+        for (party, id, contacts, liaison) in parties {
+            let Some(&liaison) = self.person_index.get(liaison) else {
+                continue;
+            };
+            let mut members = Vec::with_capacity(contacts.len());
+            for c in contacts {
+                let index = match self.contact_index.get(&c.email) {
+                    Some(&index) => index,
+                    None => {
+                        let index = self.contacts.len();
+                        self.contacts.push(ExternalContact {
+                            email: c.email.clone(),
+                        });
+                        self.contact_index.insert(c.email.clone(), index);
+                        self.graph.add_contact(index);
+                        index
+                    }
+                };
+                self.graph
+                    .tie_contact(index, liaison, spec.graph.weight_external);
+                members.push(index);
+            }
+            self.accounts.push(Account {
+                id: id.clone(),
+                party,
+                liaison,
+                contacts: members,
+            });
+        }
+    }
+
+    /// Id of a graph member: a person's id or a contact's email address.
+    pub fn member_id(&self, member: crate::graph::Member) -> String {
+        match member {
+            crate::graph::Member::Person(p) => self.id(p),
+            crate::graph::Member::Contact(c) => self
+                .contacts
+                .get(c)
+                .map(|c| c.email.clone())
+                .unwrap_or_default(),
         }
     }
 

@@ -34,7 +34,13 @@ fn quiet(mut s: Scenario) -> Scenario {
 fn item1_social_graph_is_sparse_with_structured_initial_ties() {
     let outcome = run(quiet(scenario("default")), 1, 7);
     let people = outcome.snapshot.roster.people.len();
-    let edges = outcome.snapshot.edges.len();
+    // Ties among employees (ties to external contacts name an email address).
+    let edges = outcome
+        .snapshot
+        .edges
+        .iter()
+        .filter(|e| !e.b.contains('@'))
+        .count();
     let complete = people * (people - 1) / 2;
     assert!(edges * 5 < complete, "{edges} edges of {complete} possible");
     // Every report is tied to their lead.
@@ -54,6 +60,112 @@ fn item1_social_graph_is_sparse_with_structured_initial_ties() {
             };
             assert!(tied.contains(&pair), "{m} is not tied to lead {}", d.lead);
         }
+    }
+}
+
+/// Final weight of each (employee, contact email) tie.
+fn contact_ties(outcome: &Outcome) -> BTreeMap<(String, String), f64> {
+    outcome
+        .snapshot
+        .edges
+        .iter()
+        .filter(|e| e.b.contains('@'))
+        .map(|e| ((e.a.clone(), e.b.clone()), e.weight))
+        .collect()
+}
+
+#[test]
+fn item1_external_contacts_hang_off_their_liaisons_and_warm_with_email() {
+    let mut s = quiet(scenario("default"));
+    // The first customer whose liaison is not a lead loses that liaison on day 6.
+    let leads: BTreeSet<String> = s.departments.iter().map(|d| d.lead.clone()).collect();
+    let Some(lapsing) = s
+        .external
+        .customers
+        .iter()
+        .find(|c| !leads.contains(&c.liaison))
+        .cloned()
+    else {
+        panic!("no customer with a non-lead liaison in the default scenario")
+    };
+    s.lifecycle.departures.push(Departure {
+        person: lapsing.liaison.clone(),
+        day: 6,
+        reason: "resigned".to_string(),
+        documented_pct: 0.3,
+    });
+    let days = 12;
+    let outcome = run(s.clone(), days, 7);
+    let ties = contact_ties(&outcome);
+    let g = &s.graph;
+    // A tie nobody used since day 1 has decayed once per day from weight_external.
+    let untouched =
+        g.weight_floor + (g.weight_external - g.weight_floor) * g.decay.powi(days as i32);
+    // Everyone who wrote to us or was written to.
+    let wrote: BTreeSet<String> = outcome
+        .events
+        .iter()
+        .flat_map(|e| match &e.kind {
+            EventKind::EmailReceived(m) => vec![m.from.email.clone()],
+            EventKind::EmailSent(m) => m.to.iter().chain(&m.cc).map(|a| a.email.clone()).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let parties = s
+        .external
+        .customers
+        .iter()
+        .map(|c| (&c.id, &c.liaison, &c.contacts))
+        .chain(
+            s.external
+                .vendors
+                .iter()
+                .map(|v| (&v.id, &v.liaison, &v.contacts)),
+        );
+    let mut warmed = 0;
+    for (id, liaison, contacts) in parties {
+        for c in contacts {
+            if *id == lapsing.id {
+                continue;
+            }
+            let Some(&w) = ties.get(&(liaison.clone(), c.email.clone())) else {
+                panic!("{} of {id} is not tied to liaison {liaison}", c.email)
+            };
+            if wrote.contains(&c.email) {
+                warmed += usize::from(w > untouched + 1e-3);
+            } else {
+                assert!(
+                    (w - untouched).abs() < 1e-3,
+                    "{}: {w} vs {untouched}",
+                    c.email
+                );
+            }
+        }
+    }
+    assert!(warmed > 0, "no email exchange strengthened a contact's tie");
+
+    // The lapsed account's contacts are tied (cold) to whoever covers it, never to the leaver.
+    let lapsed = of_type(&outcome, "account_lapsed");
+    let Some(EventKind::AccountLapsed(f)) = lapsed.first().map(|e| &e.kind) else {
+        panic!("no account_lapsed event")
+    };
+    assert_eq!(f.account, lapsing.id);
+    let emails: Vec<String> = lapsing.contacts.iter().map(|c| c.email.clone()).collect();
+    assert_eq!(f.contacts, emails);
+    for email in &emails {
+        assert!(ties.contains_key(&(f.covered_by.clone(), email.clone())));
+        assert!(!ties.contains_key(&(lapsing.liaison.clone(), email.clone())));
+    }
+    let history = &outcome.snapshot.graph_history;
+    assert!(history.iter().any(|moment| {
+        moment
+            .edges
+            .iter()
+            .any(|e| e.a == f.covered_by && emails.contains(&e.b))
+    }));
+    // Contacts are not employees: centrality and stress are recorded for people only.
+    for day in &outcome.snapshot.daily {
+        assert!(day.people.iter().all(|p| !p.person.contains('@')));
     }
 }
 

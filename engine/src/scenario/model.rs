@@ -642,6 +642,8 @@ pub struct Graph {
     pub boost_incident: f64,
     /// Boost per shared meeting. Default 0.2.
     pub boost_meeting: f64,
+    /// Boost per email between an external contact and an employee. Default 0.5.
+    pub boost_email: f64,
     /// Top share of people by betweenness who count as key players, in [0, 1]. Default 0.1.
     pub key_player_fraction: f64,
     /// Most hops in an escalation chain. Default 4.
@@ -665,6 +667,7 @@ impl Default for Graph {
             boost_pr_review: 0.8,
             boost_incident: 1.5,
             boost_meeting: 0.2,
+            boost_email: 0.5,
             key_player_fraction: 0.1,
             max_hops: 4,
         }

@@ -855,6 +855,7 @@ impl<'a> Checker<'a> {
             ("boost_pr_review", graph.boost_pr_review),
             ("boost_incident", graph.boost_incident),
             ("boost_meeting", graph.boost_meeting),
+            ("boost_email", graph.boost_email),
         ] {
             self.non_negative(&format!("graph.{name}"), boost);
         }
