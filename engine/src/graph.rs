@@ -238,18 +238,16 @@ impl SocialGraph {
 
     /// Ties of `person` to other employees as (other person, weight), sorted by person.
     pub fn neighbours(&self, person: usize) -> Vec<(usize, f64)> {
-        self.ties(Member::Person(person))
-            .into_iter()
-            .filter_map(|(m, w)| match m {
-                Member::Person(p) => Some((p, w)),
-                Member::Contact(_) => None,
-            })
-            .collect()
+        self.ties_to_people(Member::Person(person))
     }
 
     /// Employees tied to contact `contact` as (person, weight), sorted by person.
     pub fn contact_ties(&self, contact: usize) -> Vec<(usize, f64)> {
-        self.ties(Member::Contact(contact))
+        self.ties_to_people(Member::Contact(contact))
+    }
+
+    fn ties_to_people(&self, member: Member) -> Vec<(usize, f64)> {
+        self.ties(member)
             .into_iter()
             .filter_map(|(m, w)| match m {
                 Member::Person(p) => Some((p, w)),
