@@ -224,6 +224,17 @@ fn an_llm_run_verifies_and_replays_from_the_cache() {
     let fallbacks = cold["prose"]["fallbacks"].as_u64().unwrap_or(u64::MAX);
     let requests = cold["prose"]["requests"].as_u64().unwrap_or(0);
     assert!(fallbacks <= requests);
+    // Threads and pages are one model request each: fewer requests than texts.
+    let model_requests = cold["prose"]["model_requests"].as_u64().unwrap_or(0);
+    assert!(model_requests > 0 && model_requests < requests, "{cold}");
+    let generated_rate = cold["prose"]["tokens_per_second"].as_f64().unwrap_or(0.0);
+    let processed_rate = cold["prose"]["processed_tokens_per_second"]
+        .as_f64()
+        .unwrap_or(0.0);
+    assert!(
+        processed_rate >= generated_rate && generated_rate > 0.0,
+        "{cold}"
+    );
     assert!(manifest["prose"]["fallbacks"].as_u64().unwrap_or(0) >= fallbacks);
     eprintln!("cold run: {}", cold["prose"]);
     let first = run_files(&out);

@@ -1,33 +1,37 @@
 //! The llm prose backend against llama.cpp's own ceiling (criterion; `--features llm`; needs the
 //! test model: `scripts/fetch-model.sh`, or `ORGFORGE_TEST_MODEL`).
 //!
-//! Measured, in one process, on the same model, context and batch size:
-//! - `raw_batched_16` / `raw_sequential`: llama.cpp decode alone, 16 sequences in one batch
-//!   against one sequence (greedy, no prefix sharing, no sampling chain, no checks);
-//! - `prose_batch_16` / `prose_sequential`: orgforge's generator on real prompts of the default
-//!   scenario (chat template, shared-prefix KV copy, seeded sampling), batch 16 against 1;
-//! - `end_to_end` (measured once, outside criterion): `render_with_model` on one day of the
-//!   default scenario (two template passes, fact checks, retries, the cache), its generated
-//!   tokens per second of wall time.
+//! Measured in one process, on the same model, context size and threads:
+//! - `raw_batched_16` / `raw_sequential` (criterion, 10 samples): llama.cpp decode alone, 16
+//!   sequences in one batch against one, after their prompt is prefilled (greedy, no prefix
+//!   sharing, no sampling chain, no checks): generated tokens per second of decode time. The
+//!   batched figure is the limit for orgforge at batch 16.
+//! - `end_to_end_batch_16` / `end_to_end_batch_1` (custom iterations, outside criterion: one run
+//!   is minutes): `render_with_model` on the first days of the default scenario with a cold
+//!   prose cache in a temporary file (two template passes, prompts, grouped requests, continuous
+//!   batching, fact checks, retries, cache writes, replay): generated tokens, and prompt plus
+//!   generated (processed) tokens, per second of wall time.
 //!
-//! Each prints tokens per second; the ratios (end-to-end / raw batched, batched / sequential) are
-//! printed at the end.
+//! Every figure is the median of its samples. The ratios printed at the end: end-to-end batched
+//! against raw batched decode, and batch 16 against batch 1, raw and end to end.
 //!
-//! Back of the envelope (2 CPU cores, SmolLM2-135M Q4_1): ~92 tokens/s for one sequence; the
-//! weights (~75 MB) are read once per decode step whatever the batch, so batch 16 should reach
-//! several times that until the matrix products become compute-bound.
+//! Knobs (environment): `ORGFORGE_BENCH_DAYS` (default 1), `ORGFORGE_BENCH_RUNS` (end-to-end runs
+//! at batch 16, default 3), `ORGFORGE_BENCH_SEQUENTIAL_RUNS` (at batch 1, default 1),
+//! `ORGFORGE_BENCH_MAX_TOKENS` (token limit per text, default 64), `ORGFORGE_BENCH_SCENARIO`
+//! (a compiled-in scenario, default `default`). One day of the default scenario is about 370
+//! texts in about 320 model requests whose prompts (hundreds of tokens each) dwarf the answers:
+//! on two CPU cores, where prefill and batched decode are both compute-bound, one cold run takes
+//! well over 20 minutes; `ORGFORGE_BENCH_SCENARIO=small` takes minutes.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use orgforge_engine::outcome::Outcome;
 use orgforge_generators::prose::cache::ProseCache;
 use orgforge_generators::prose::llm::llama::{LlamaGenerator, LlamaSettings};
 use orgforge_generators::prose::llm::prompt::build_prompt;
-use orgforge_generators::prose::llm::{
-    GenerationJob, LlmOptions, TextGenerator, render_with_model,
-};
+use orgforge_generators::prose::llm::{LlmOptions, LlmStats, TextGenerator, render_with_model};
 use orgforge_generators::prose::{ProseBackend, ProseError, ProseRequest, ProseStats};
 use orgforge_generators::{TemplateBackend, render};
 
@@ -35,12 +39,15 @@ use orgforge_generators::{TemplateBackend, render};
 const BATCH: u32 = 16;
 /// Tokens each raw sequence decodes.
 const RAW_TOKENS: u32 = 64;
-/// Real prompts in the generator measurements.
-const PROMPTS: usize = 32;
-/// Token limit of each prompt in the generator measurements.
-const PROMPT_MAX_TOKENS: u32 = 48;
-/// Token limit per request in the end-to-end measurement (keeps a day of prose to minutes).
-const END_TO_END_MAX_TOKENS: u32 = 64;
+/// Context per sequence, as the default scenario's `prose.context_size`.
+const CONTEXT_SIZE: u32 = 4096;
+
+fn env_number(name: &str, default: u32) -> u32 {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
+}
 
 fn model_path() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("ORGFORGE_TEST_MODEL") {
@@ -60,7 +67,7 @@ fn model_path() -> Option<PathBuf> {
 fn generator(path: &Path, batch_size: u32) -> LlamaGenerator {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get() as u32);
     let settings = LlamaSettings {
-        context_size: 4096,
+        context_size: CONTEXT_SIZE,
         gpu_layers: 0,
         batch_size,
         threads,
@@ -68,13 +75,13 @@ fn generator(path: &Path, batch_size: u32) -> LlamaGenerator {
     LlamaGenerator::load(path, settings, "bench".to_string()).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn default_outcome(days: u32) -> Outcome {
-    let text = orgforge_engine::scenario::template("default").unwrap_or_else(|| panic!("default"));
+fn scenario_outcome(name: &str, days: u32) -> Outcome {
+    let text = orgforge_engine::scenario::template(name).unwrap_or_else(|| panic!("{name}"));
     let overrides = orgforge_engine::scenario::Overrides {
         days: Some(days),
         seed: None,
     };
-    let scenario = orgforge_engine::scenario::load(text, "default.yaml", overrides)
+    let scenario = orgforge_engine::scenario::load(text, &format!("{name}.yaml"), overrides)
         .unwrap_or_else(|e| panic!("{e}"));
     orgforge_engine::simulate(scenario).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -95,33 +102,81 @@ impl ProseBackend for Collect {
     }
 }
 
-fn jobs(generator: &LlamaGenerator, outcome: &Outcome) -> Vec<GenerationJob> {
+/// A real prompt of the scenario (its first request), for the raw decode measurements.
+fn raw_prompt(generator: &LlamaGenerator, outcome: &Outcome) -> String {
     let mut collect = Collect(TemplateBackend::new(), Vec::new());
     render(outcome, &mut collect).unwrap_or_else(|e| panic!("{e}"));
     collect
         .1
-        .iter()
-        .take(PROMPTS)
-        .map(|request| GenerationJob {
-            prompt: generator
+        .first()
+        .map(|request| {
+            generator
                 .format(&build_prompt(request, &[]))
-                .unwrap_or_else(|e| panic!("{e}")),
-            seed: request.seed as u32,
-            max_tokens: PROMPT_MAX_TOKENS,
-            temperature: 0.7,
+                .unwrap_or_else(|e| panic!("{e}"))
         })
-        .collect()
+        .unwrap_or_default()
 }
 
-/// Generated tokens per second of one `generate` call.
-fn generate_rate(generator: &mut LlamaGenerator, jobs: &[GenerationJob]) -> (f64, Duration) {
-    let started = Instant::now();
-    let generations = generator
-        .generate(jobs, &mut |_| {})
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
+/// One end-to-end run with a cold cache in a fresh temporary file: its stats and wall seconds.
+fn end_to_end(
+    generator: &mut LlamaGenerator,
+    outcome: &Outcome,
+    max_tokens: u32,
+) -> (LlmStats, f64) {
+    let directory = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut cache = ProseCache::open(&directory.path().join("prose-cache.sqlite"))
         .unwrap_or_else(|e| panic!("{e}"));
-    let elapsed = started.elapsed();
-    let tokens: u64 = generations.iter().map(|g| g.generated_tokens).sum();
-    (tokens as f64 / elapsed.as_secs_f64(), elapsed)
+    let options = LlmOptions {
+        temperature: 0.7,
+        max_tokens,
+    };
+    let started = Instant::now();
+    let (_, stats) = render_with_model(outcome, generator, &mut cache, &options, &mut |_| {})
+        .unwrap_or_else(|e| panic!("{e}"));
+    (stats, started.elapsed().as_secs_f64())
+}
+
+/// Median generated and processed tokens per second of wall time over `runs` cold runs.
+fn end_to_end_rates(
+    name: &str,
+    generator: &mut LlamaGenerator,
+    outcome: &Outcome,
+    runs: u32,
+    max_tokens: u32,
+) -> (f64, f64) {
+    let mut generated = Vec::new();
+    let mut processed = Vec::new();
+    for run in 0..runs.max(1) {
+        let (stats, seconds) = end_to_end(generator, outcome, max_tokens);
+        let rate = stats.generated_tokens as f64 / seconds;
+        let all = (stats.generated_tokens + stats.prompt_tokens) as f64 / seconds;
+        eprintln!(
+            "{name} run {run}: {seconds:.1} s wall, {} texts, {} model requests, {} model calls, \
+             {} fallbacks, {} prompt + {} generated tokens: {rate:.1} generated tokens/s, \
+             {all:.1} processed tokens/s (in-model: {:.1} / {:.1})",
+            stats.requests,
+            stats.model_requests,
+            stats.model_calls,
+            stats.fallbacks,
+            stats.prompt_tokens,
+            stats.generated_tokens,
+            stats.tokens_per_second(),
+            stats.processed_tokens_per_second(),
+        );
+        generated.push(rate);
+        processed.push(all);
+    }
+    (median(&generated), median(&processed))
 }
 
 fn bench(c: &mut Criterion) {
@@ -129,88 +184,95 @@ fn bench(c: &mut Criterion) {
         eprintln!("llm_prose bench skipped: no model (run scripts/fetch-model.sh)");
         return;
     };
+    let days = env_number("ORGFORGE_BENCH_DAYS", 1).max(1);
+    let runs = env_number("ORGFORGE_BENCH_RUNS", 3);
+    let sequential_runs = env_number("ORGFORGE_BENCH_SEQUENTIAL_RUNS", 1);
+    let max_tokens = env_number("ORGFORGE_BENCH_MAX_TOKENS", 64).max(1);
     let mut batched = generator(&path, BATCH);
     let mut sequential = generator(&path, 1);
-    let outcome = default_outcome(1);
-    let jobs = jobs(&batched, &outcome);
-    let raw_prompt = jobs
-        .first()
-        .map(|job| job.prompt.clone())
-        .unwrap_or_default();
+    let scenario = std::env::var("ORGFORGE_BENCH_SCENARIO").unwrap_or_else(|_| "default".into());
+    let outcome = scenario_outcome(&scenario, days);
+    let prompt = raw_prompt(&batched, &outcome);
 
-    let mut rates: Vec<(&str, f64)> = Vec::new();
+    let mut raw: Vec<(&str, Vec<f64>)> = Vec::new();
     let mut group = c.benchmark_group("llm_prose");
     group.sample_size(10);
+    // One iteration per sample: 10 decodes, not criterion's linear 1 + 2 + ... + 10.
+    group.sampling_mode(SamplingMode::Flat);
     group.warm_up_time(Duration::from_millis(1));
     group.measurement_time(Duration::from_secs(1));
-    let mut measure = |name: &'static str, run: &mut dyn FnMut() -> (f64, Duration)| {
-        let mut last = 0.0;
+    for (name, sequences) in [("raw_batched_16", BATCH), ("raw_sequential", 1)] {
+        let model = if sequences == 1 {
+            &sequential
+        } else {
+            &batched
+        };
+        let mut rates = Vec::new();
         group.bench_function(name, |b| {
             b.iter_custom(|iterations| {
                 let mut total = Duration::ZERO;
                 for _ in 0..iterations {
-                    let (rate, elapsed) = run();
-                    last = rate;
-                    total += elapsed;
+                    let rate = model
+                        .raw_decode_tokens_per_second(&prompt, sequences, RAW_TOKENS)
+                        .unwrap_or_else(|e| panic!("{e}"));
+                    rates.push(rate);
+                    // The decode time alone, so criterion's figures match the rate.
+                    let tokens = f64::from(sequences * RAW_TOKENS);
+                    total += Duration::from_secs_f64(if rate > 0.0 { tokens / rate } else { 0.0 });
                 }
                 total
             })
         });
-        eprintln!("{name}: {last:.1} tokens/s");
-        rates.push((name, last));
-    };
-    measure("raw_batched_16", &mut || {
-        let started = Instant::now();
-        let rate = batched
-            .raw_decode_tokens_per_second(&raw_prompt, BATCH, RAW_TOKENS)
-            .unwrap_or_else(|e| panic!("{e}"));
-        (rate, started.elapsed())
-    });
-    measure("raw_sequential", &mut || {
-        let started = Instant::now();
-        let rate = sequential
-            .raw_decode_tokens_per_second(&raw_prompt, 1, RAW_TOKENS)
-            .unwrap_or_else(|e| panic!("{e}"));
-        (rate, started.elapsed())
-    });
-    measure("prose_batch_16", &mut || generate_rate(&mut batched, &jobs));
-    measure("prose_sequential", &mut || {
-        generate_rate(&mut sequential, &jobs[..jobs.len().min(8)])
-    });
+        eprintln!("{name}: median {:.1} tokens/s", median(&rates));
+        raw.push((name, rates));
+    }
     group.finish();
-
-    // End to end, once: a whole day is minutes of decoding, too long for criterion's samples.
-    let mut cache = ProseCache::in_memory().unwrap_or_else(|e| panic!("{e}"));
-    let options = LlmOptions {
-        temperature: 0.7,
-        max_tokens: END_TO_END_MAX_TOKENS,
-    };
-    let started = Instant::now();
-    let (_, stats) = render_with_model(&outcome, &mut batched, &mut cache, &options, &mut |_| {})
-        .unwrap_or_else(|e| panic!("{e}"));
-    let elapsed = started.elapsed().as_secs_f64();
-    let end_to_end = stats.generated_tokens as f64 / elapsed;
-    eprintln!(
-        "end_to_end: {end_to_end:.1} tokens/s ({} requests, {} model calls, {} tokens, {} fallbacks, \
-         {elapsed:.1} s wall)",
-        stats.requests, stats.model_calls, stats.generated_tokens, stats.fallbacks
-    );
-    rates.push(("end_to_end", end_to_end));
-
-    let rate = |name: &str| {
-        rates
-            .iter()
+    let raw_rate = |name: &str| {
+        raw.iter()
             .find(|(n, _)| *n == name)
-            .map_or(0.0, |(_, r)| *r)
+            .map_or(0.0, |(_, rates)| median(rates))
     };
+
+    let (batched_generated, batched_processed) = end_to_end_rates(
+        "end_to_end_batch_16",
+        &mut batched,
+        &outcome,
+        runs,
+        max_tokens,
+    );
+    let (sequential_generated, sequential_processed) = end_to_end_rates(
+        "end_to_end_batch_1",
+        &mut sequential,
+        &outcome,
+        sequential_runs,
+        max_tokens,
+    );
+
     let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+    let raw_batched = raw_rate("raw_batched_16");
+    let raw_sequential = raw_rate("raw_sequential");
     eprintln!(
-        "raw batched/sequential: {:.2}x; prose batched/sequential: {:.2}x; \
-         end-to-end/raw batched: {:.2}; prose batched/raw batched: {:.2}",
-        ratio(rate("raw_batched_16"), rate("raw_sequential")),
-        ratio(rate("prose_batch_16"), rate("prose_sequential")),
-        ratio(rate("end_to_end"), rate("raw_batched_16")),
-        ratio(rate("prose_batch_16"), rate("raw_batched_16")),
+        "--- llm_prose medians ({days} day(s) of the {scenario} scenario, {max_tokens} tokens/text)"
+    );
+    eprintln!(
+        "raw decode: batch 16 {raw_batched:.1} tokens/s, batch 1 {raw_sequential:.1} tokens/s"
+    );
+    eprintln!(
+        "end to end, batch 16: {batched_generated:.1} generated tokens/s, \
+         {batched_processed:.1} processed tokens/s"
+    );
+    eprintln!(
+        "end to end, batch 1: {sequential_generated:.1} generated tokens/s, \
+         {sequential_processed:.1} processed tokens/s"
+    );
+    eprintln!(
+        "end-to-end/raw batched: {:.2} generated, {:.2} processed; batch 16/batch 1: raw {:.2}x, \
+         end to end {:.2}x generated, {:.2}x processed",
+        ratio(batched_generated, raw_batched),
+        ratio(batched_processed, raw_batched),
+        ratio(raw_batched, raw_sequential),
+        ratio(batched_generated, sequential_generated),
+        ratio(batched_processed, sequential_processed),
     );
 }
 

@@ -96,6 +96,8 @@ struct SectionWriter<'l, 'a, 'p> {
     author: &'l str,
     prose: &'p mut dyn ProseBackend,
     index: u32,
+    /// The page's path: every section is a part of it.
+    page: &'l str,
 }
 
 impl SectionWriter<'_, '_, '_> {
@@ -105,9 +107,10 @@ impl SectionWriter<'_, '_, '_> {
         required: Vec<String>,
         context: Value,
     ) -> Result<String, RenderError> {
-        let request =
-            self.lookup
-                .request(self.event, self.index, kind, self.author, required, context)?;
+        let request = self
+            .lookup
+            .request(self.event, self.index, kind, self.author, required, context)?
+            .in_group(self.page, self.index);
         self.index += 1;
         write(self.prose, &request)
     }
@@ -424,6 +427,7 @@ pub(crate) fn render(
         author: &author,
         prose,
         index: 0,
+        page: path,
     };
     if let Some((postmortem_event, postmortem)) = lookup.postmortem(&page.space, page.id) {
         let body = crate::postmortem::body(lookup, postmortem_event, postmortem, writer.prose)?;

@@ -354,7 +354,15 @@ pub(crate) fn render(
     }
     let (context, required) = body_facts(lookup, event, &mail)?;
     let persona = author(lookup, event, &mail)?;
-    let request = request_as(event, 0, prose_kind(mail.kind), persona, required, context);
+    // Every mail of a thread is a part of it, placed by its position in the thread.
+    let thread = mail
+        .references
+        .first()
+        .map_or(mail.message_id, String::as_str);
+    let request = request_as(event, 0, prose_kind(mail.kind), persona, required, context).in_group(
+        format!("email-thread/{thread}"),
+        u32::try_from(mail.references.len()).unwrap_or(u32::MAX),
+    );
     let body = write(prose, &request)?;
     let body = format!("{}\n", wrap(body.trim_end(), BODY_WIDTH)).replace('\n', "\r\n");
 

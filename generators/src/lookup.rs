@@ -523,6 +523,7 @@ pub(crate) fn request_as(
         author,
         facts,
         context,
+        group: None,
     }
 }
 

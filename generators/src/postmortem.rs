@@ -42,6 +42,11 @@ pub(crate) fn body(
         .trim_end_matches('.')
         .to_string();
     let author = postmortem.author.as_str();
+    // Both sections are parts of the page.
+    let page = format!(
+        "confluence/{}/{}.md",
+        postmortem.page.space, postmortem.page.id
+    );
 
     let summary_context = json!({
         "incident": postmortem.incident,
@@ -60,19 +65,21 @@ pub(crate) fn body(
             "departed_name": gap.departed_name,
         })),
     });
-    let summary_request = lookup.request(
-        event,
-        0,
-        ProseKind::PostmortemSummary,
-        author,
-        vec![
-            postmortem.incident.clone(),
-            system_name.clone(),
-            severity.to_string(),
-            duration.clone(),
-        ],
-        summary_context,
-    )?;
+    let summary_request = lookup
+        .request(
+            event,
+            0,
+            ProseKind::PostmortemSummary,
+            author,
+            vec![
+                postmortem.incident.clone(),
+                system_name.clone(),
+                severity.to_string(),
+                duration.clone(),
+            ],
+            summary_context,
+        )?
+        .in_group(page.as_str(), 0);
     let summary = write(prose, &summary_request)?;
     let root_cause_context = json!({
         "incident": postmortem.incident,
@@ -82,14 +89,16 @@ pub(crate) fn body(
         "ticket": postmortem.ticket,
         "pr": postmortem.pr,
     });
-    let root_cause_request = lookup.request(
-        event,
-        1,
-        ProseKind::PostmortemRootCause,
-        author,
-        vec![root_cause.clone()],
-        root_cause_context,
-    )?;
+    let root_cause_request = lookup
+        .request(
+            event,
+            1,
+            ProseKind::PostmortemRootCause,
+            author,
+            vec![root_cause.clone()],
+            root_cause_context,
+        )?
+        .in_group(page.as_str(), 1);
     let root_cause_text = write(prose, &root_cause_request)?;
 
     let mut impact = vec![

@@ -1035,7 +1035,9 @@ fn write_thread(
         let context = Value::Object(context);
         let required = required_facts(&message.intent, &subject, &context);
         let kind = ProseKind::for_intent(&message.intent);
-        let request = lookup.request(event, index as u32, kind, author, required, context)?;
+        let request = lookup
+            .request(event, index as u32, kind, author, required, context)?
+            .in_group(format!("slack-thread/{}", event.id), index as u32);
         texts.push(write(prose, &request)?);
     }
     Ok(texts)

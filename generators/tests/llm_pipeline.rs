@@ -3,13 +3,15 @@
 //! model, default build.
 
 use orgforge_engine::outcome::Outcome;
-use orgforge_generators::prose::ProseError;
+use std::collections::BTreeMap;
+
 use orgforge_generators::prose::cache::ProseCache;
 use orgforge_generators::prose::llm::prompt::{Prompt, plain_chat};
 use orgforge_generators::prose::llm::{
     Generation, GenerationJob, GenerationProgress, LlmOptions, LlmStats, MAX_RETRIES,
     TextGenerator, render_with_model,
 };
+use orgforge_generators::prose::{ProseBackend, ProseError, ProseRequest, ProseStats};
 use orgforge_generators::{Corpus, TemplateBackend, render};
 
 /// How a stub answers a prompt.
@@ -23,11 +25,18 @@ enum Behaviour {
     InventThenFacts,
     /// Any call is an error (proves a warm cache makes no call).
     Refuse,
+    /// Writes the facts, but leaves the last part out of every group answer; a part retried
+    /// alone is then answered with invented facts, so it falls back.
+    DropLastPart,
+    /// A group prompt cannot run (as if too long for the context); a single prompt gets facts.
+    NoRoomForGroups,
 }
 
 struct Stub {
     behaviour: Behaviour,
     calls: u64,
+    /// Every prompt, in call order.
+    prompts: Vec<String>,
 }
 
 impl Stub {
@@ -35,11 +44,12 @@ impl Stub {
         Stub {
             behaviour,
             calls: 0,
+            prompts: Vec::new(),
         }
     }
 }
 
-/// The required facts listed in a prompt.
+/// The required facts listed in a prompt (or one part of a group prompt).
 fn required_facts(prompt: &str) -> Vec<String> {
     let mut facts = Vec::new();
     let mut inside = false;
@@ -54,6 +64,29 @@ fn required_facts(prompt: &str) -> Vec<String> {
         }
     }
     facts
+}
+
+/// The parts of a group prompt: number, author and the part's section of the prompt.
+fn group_parts(prompt: &str) -> Vec<(usize, String, String)> {
+    let mut parts: Vec<(usize, String, String)> = Vec::new();
+    for line in prompt.lines() {
+        if let Some(rest) = line.strip_prefix("Part ")
+            && let Some((number, author)) = rest.split_once(", by ")
+            && let Ok(number) = number.parse::<usize>()
+        {
+            let author = author.trim_end_matches(':').to_string();
+            parts.push((number, author, String::new()));
+            continue;
+        }
+        if line.starts_with("Task:") {
+            break;
+        }
+        if let Some((_, _, section)) = parts.last_mut() {
+            section.push_str(line);
+            section.push('\n');
+        }
+    }
+    parts
 }
 
 impl TextGenerator for Stub {
@@ -76,12 +109,38 @@ impl TextGenerator for Stub {
         let mut out = Vec::new();
         for (index, job) in jobs.iter().enumerate() {
             self.calls += 1;
+            self.prompts.push(job.prompt.clone());
             let retry = job.prompt.contains("rejected because");
-            let text = match (self.behaviour, retry) {
-                (Behaviour::Invent, _) | (Behaviour::InventThenFacts, false) => {
+            let write = |section: &str| match (self.behaviour, retry) {
+                (Behaviour::Invent, _)
+                | (Behaviour::InventThenFacts, false)
+                | (Behaviour::DropLastPart, true) => {
                     "Done: ZZZ-98765 shipped on 1999-12-31.".to_string()
                 }
-                _ => format!("Update: {}.", required_facts(&job.prompt).join(", ")),
+                _ => format!("Update: {}.", required_facts(section).join(", ")),
+            };
+            let parts = group_parts(&job.prompt);
+            if self.behaviour == Behaviour::NoRoomForGroups && !parts.is_empty() {
+                out.push(Generation {
+                    text: None,
+                    problem: Some("the prompt has too many tokens for the context".to_string()),
+                    prompt_tokens: 0,
+                    generated_tokens: 0,
+                });
+                continue;
+            }
+            let text = if parts.is_empty() {
+                write(&job.prompt)
+            } else {
+                let keep = match self.behaviour {
+                    Behaviour::DropLastPart => parts.len() - 1,
+                    _ => parts.len(),
+                };
+                let mut text = String::from("Sure! Here are the parts.\n");
+                for (number, author, section) in &parts[..keep] {
+                    text.push_str(&format!("### {number} — {author}\n{}\n", write(section)));
+                }
+                text
             };
             out.push(Generation {
                 generated_tokens: text.split_whitespace().count() as u64,
@@ -115,6 +174,37 @@ fn outcome() -> Outcome {
     let scenario = orgforge_engine::scenario::load(text, "small.yaml", overrides)
         .unwrap_or_else(|e| panic!("small: {e}"));
     orgforge_engine::simulate(scenario).unwrap_or_else(|e| panic!("small: {e}"))
+}
+
+/// Every prose request of the run, in render order.
+fn requests() -> Vec<ProseRequest> {
+    struct Collect(TemplateBackend, Vec<ProseRequest>);
+    impl ProseBackend for Collect {
+        fn name(&self) -> &str {
+            "collect"
+        }
+        fn write(&mut self, request: &ProseRequest) -> Result<String, ProseError> {
+            self.1.push(request.clone());
+            self.0.text(request)
+        }
+        fn stats(&self) -> ProseStats {
+            ProseStats::default()
+        }
+    }
+    let mut collect = Collect(TemplateBackend::new(), Vec::new());
+    render(&outcome(), &mut collect).unwrap_or_else(|e| panic!("{e}"));
+    collect.1
+}
+
+/// Parts per group id (groups of one part included); ungrouped requests are not counted.
+fn group_sizes(requests: &[ProseRequest]) -> BTreeMap<String, usize> {
+    let mut sizes = BTreeMap::new();
+    for request in requests {
+        if let Some(group) = &request.group {
+            *sizes.entry(group.id.clone()).or_insert(0) += 1;
+        }
+    }
+    sizes
 }
 
 fn run(stub: &mut Stub, cache: &mut ProseCache) -> (Corpus, LlmStats) {
@@ -204,4 +294,112 @@ fn a_warm_cache_replays_byte_identical_with_no_model_call() {
     assert_eq!(warm.failures, cold.failures);
     assert_eq!(bytes(&first), bytes(&second));
     assert_eq!(first.prose, second.prose);
+}
+
+#[test]
+fn a_thread_or_page_is_one_model_request() {
+    let requests = requests();
+    let sizes = group_sizes(&requests);
+    let alone = requests.iter().filter(|r| r.group.is_none()).count();
+    let threads = sizes
+        .iter()
+        .filter(|(id, parts)| id.starts_with("slack-thread/") && **parts > 1)
+        .count();
+    assert!(threads > 0, "no Slack thread with replies: {sizes:?}");
+    let mut stub = Stub::new(Behaviour::Facts);
+    let (_, stats) = run(&mut stub, &mut memory_cache());
+    assert_eq!(stats.requests, requests.len() as u64);
+    assert_eq!(stats.model_requests, (sizes.len() + alone) as u64);
+    assert!(stats.model_requests < stats.requests, "{stats:?}");
+    // The first round asks once per group: a thread's messages share one prompt, each part
+    // with its own marker line, and one answer.
+    let first_round = &stub.prompts[..stats.model_requests as usize];
+    let grouped = first_round
+        .iter()
+        .filter(|prompt| prompt.contains("\n### 1 — ") && prompt.contains("\n### 2 — "))
+        .count();
+    let multi = sizes.values().filter(|parts| **parts > 1).count();
+    assert_eq!(grouped, multi);
+    // Every part of a group passes on its own packet.
+    assert_eq!(stats.failures.get("missing_part"), None);
+    assert_eq!(stats.attempts, stats.requests);
+    assert_eq!(stats.fallbacks, 0);
+    assert_eq!(stats.model_calls, stats.model_requests);
+}
+
+#[test]
+fn a_missing_part_is_retried_alone_then_falls_back_while_the_others_pass() {
+    let sizes = group_sizes(&requests());
+    let multi = sizes.values().filter(|parts| **parts > 1).count() as u64;
+    assert!(multi > 0);
+    let mut stub = Stub::new(Behaviour::DropLastPart);
+    let (corpus, stats) = run(&mut stub, &mut memory_cache());
+    // The last part of each group is missing from its answer, once per group.
+    assert_eq!(
+        stats.failures.get("missing_part"),
+        Some(&multi),
+        "{stats:?}"
+    );
+    // It is then asked alone (no markers) on both retries, fails both, and falls back; every
+    // other part was accepted from the group answer on the first try.
+    assert_eq!(stats.failures.get("invented_number"), Some(&(2 * multi)));
+    assert_eq!(stats.fallbacks, multi);
+    assert_eq!(stats.attempts, stats.requests + 2 * multi);
+    assert_eq!(stats.model_calls, stats.model_requests + 2 * multi);
+    let retries = &stub.prompts[stats.model_requests as usize..];
+    assert_eq!(retries.len() as u64, 2 * multi);
+    for prompt in retries {
+        assert!(
+            !prompt.contains("\n### 1 — "),
+            "a retry asked for a group: {prompt}"
+        );
+        assert!(prompt.contains("rejected because"), "{prompt}");
+    }
+    assert!(
+        retries[..multi as usize]
+            .iter()
+            .all(|prompt| prompt.contains("the part was missing")),
+        "the first retry names the missing part"
+    );
+    assert_eq!(corpus.prose.fallbacks, stats.fallbacks);
+    let used = corpus
+        .files
+        .iter()
+        .any(|file| String::from_utf8_lossy(&file.bytes).contains("Update: "));
+    assert!(used, "the parts that passed did not reach the corpus");
+}
+
+#[test]
+fn group_answers_split_on_marker_lines() {
+    use orgforge_generators::prose::llm::prompt::split_group_answer;
+    let answer = "Sure!\n### 1 — Jax Moreno\nfirst\n### 2. Install\nstill first\n### 3 — Omar\n\
+                  third\n### 9 — Nobody\nextra\n### 1 — Jax Moreno\nagain";
+    let parts = split_group_answer(answer, 3);
+    assert_eq!(
+        parts[0].as_deref(),
+        Some("first\n### 2. Install\nstill first\n")
+    );
+    assert_eq!(parts[1], None);
+    assert_eq!(parts[2].as_deref(), Some("third\n"));
+    // One part needs no marker.
+    assert_eq!(
+        split_group_answer("just text", 1),
+        vec![Some("just text".to_string())]
+    );
+    let loose = split_group_answer("###1\na\n### Part 2: Priya\nb", 2);
+    assert_eq!(
+        loose,
+        vec![Some("a\n".to_string()), Some("b\n".to_string())]
+    );
+}
+
+#[test]
+fn a_group_too_long_for_the_context_is_split_into_single_requests() {
+    let sizes = group_sizes(&requests());
+    let parts: u64 = sizes.values().filter(|p| **p > 1).map(|p| *p as u64).sum();
+    let mut stub = Stub::new(Behaviour::NoRoomForGroups);
+    let (_, stats) = run(&mut stub, &mut memory_cache());
+    assert_eq!(stats.failures.get("no_answer"), Some(&parts), "{stats:?}");
+    assert_eq!(stats.fallbacks, 0);
+    assert_eq!(stats.model_calls, stats.model_requests + parts);
 }

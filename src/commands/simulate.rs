@@ -97,14 +97,16 @@ pub fn run(args: SimulateArgs) -> Result<i32, Failure> {
     .map_err(|e| Failure::Runtime(format!("cannot record run.json: {e}")))?;
     if let Some(prose) = &prose_run {
         eprintln!(
-            "orgforge: llm prose: {} requests, {} model calls, {} cache hits, {} fallbacks, \
-             {} tokens at {:.1} tokens/s",
+            "orgforge: llm prose: {} texts in {} model requests, {} model calls, {} cache hits, \
+             {} fallbacks, {} tokens generated at {:.1} tokens/s ({:.1} tokens/s with prompts)",
             prose.requests,
+            prose.model_requests,
             prose.model_calls,
             prose.cache_hits,
             prose.fallbacks,
             prose.generated_tokens,
-            prose.tokens_per_second
+            prose.tokens_per_second,
+            prose.processed_tokens_per_second
         );
     }
 

@@ -31,6 +31,8 @@ pub enum FailureReason {
     Placeholder,
     /// The model produced no usable answer (context too small, generation failed).
     NoAnswer,
+    /// The answer to a group request (a thread, a page) lacks this part's marker line.
+    MissingPart,
 }
 
 impl FailureReason {
@@ -45,6 +47,7 @@ impl FailureReason {
             FailureReason::DepartedPerson => "departed_person",
             FailureReason::Placeholder => "placeholder",
             FailureReason::NoAnswer => "no_answer",
+            FailureReason::MissingPart => "missing_part",
         }
     }
 }
@@ -87,6 +90,9 @@ impl fmt::Display for Finding {
                 write!(f, "it contained the placeholder \"{}\"", self.detail)
             }
             FailureReason::NoAnswer => write!(f, "no answer ({})", self.detail),
+            FailureReason::MissingPart => {
+                write!(f, "the part was missing: no marker line opened it")
+            }
         }
     }
 }
@@ -346,6 +352,7 @@ mod tests {
             },
             facts,
             context: serde_json::Value::Null,
+            group: None,
         }
     }
 

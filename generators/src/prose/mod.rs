@@ -587,6 +587,31 @@ pub struct ProseRequest {
     pub facts: FactPacket,
     /// Structured facts for templates and prompts (a JSON object).
     pub context: serde_json::Value,
+    /// The artifact this text is one part of (a Slack thread, a page, an email thread), when it
+    /// is one: the llm backend writes all parts of a group in one model request. Templates
+    /// ignore it. Absent for a text that stands alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<ProseGroup>,
+}
+
+/// Where a text sits in a larger artifact: the artifact's name and the text's position in it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ProseGroup {
+    /// Stable name of the artifact, e.g. `slack-thread/<event id>` or a page's path.
+    pub id: String,
+    /// Position of the part within its group (parts are ordered by it, ties by render order).
+    pub part: u32,
+}
+
+impl ProseRequest {
+    /// The request as part `part` of the artifact `group`.
+    pub fn in_group(mut self, group: impl Into<String>, part: u32) -> ProseRequest {
+        self.group = Some(ProseGroup {
+            id: group.into(),
+            part,
+        });
+        self
+    }
 }
 
 /// Seed of a prose request: sha256 of the event hash, the text's index within the event and the

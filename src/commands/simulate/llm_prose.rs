@@ -137,7 +137,7 @@ impl Prepared {
 
         let bar = crate::progress::bar(0, "prose");
         let style = indicatif::ProgressStyle::with_template(
-            "{prefix:>10} [{bar:30}] {pos}/{len} answers, {msg}, ETA {eta}",
+            "{prefix:>10} [{bar:30}] {pos}/{len} prompts, {msg}, ETA {eta}",
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
         .progress_chars("=> ");
@@ -168,6 +168,7 @@ impl Prepared {
                 .as_ref()
                 .map(|path| path.display().to_string()),
             requests: stats.requests,
+            model_requests: stats.model_requests,
             attempts: stats.attempts,
             model_calls: stats.model_calls,
             cache_hits: stats.cache_hits,
@@ -177,6 +178,7 @@ impl Prepared {
             generated_tokens: stats.generated_tokens,
             generation_seconds: stats.generation_seconds,
             tokens_per_second: stats.tokens_per_second(),
+            processed_tokens_per_second: stats.processed_tokens_per_second(),
         };
         Ok((corpus, info))
     }
