@@ -151,6 +151,7 @@ impl EventKind {
             EventKind::IncidentStageChanged(f) => f.thread.as_ref(),
             EventKind::IncidentResolved(f) => Some(&f.thread),
             EventKind::EmailRelayed(f) => Some(&f.thread),
+            EventKind::Escalation(f) => f.thread.as_ref(),
             _ => None,
         }
     }
@@ -236,6 +237,11 @@ pub enum Intent {
     /// The routed person answers the relay.
     EmailRelayReply {
         chain: String,
+    },
+    /// One step of an escalation chain: the author loops the next person into an incident.
+    Escalate {
+        incident: String,
+        to: String,
     },
 }
 
@@ -897,6 +903,10 @@ pub struct Escalation {
     pub target: EscalationTarget,
     /// Plain-text reason for the target.
     pub reason: String,
+    /// The chain as it happened in the incident channel: each person on the path loops in the
+    /// next, the last acknowledges (incident escalations; cut short where a day is full).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread: Option<Thread>,
 }
 
 /// A departing person's open tickets, pending reviews and open pull requests are handed over.
