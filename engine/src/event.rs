@@ -71,8 +71,8 @@ pub enum EventKind {
     Deploy(Deploy),
     PostmortemPublished(PostmortemPublished),
     Escalation(Escalation),
-    EmailReceived(EmailReceived),
-    EmailSent(EmailSent),
+    EmailReceived(EmailMessage),
+    EmailSent(EmailMessage),
     EmailRelayed(EmailRelayed),
     EmailDropped(EmailDropped),
     WorkReassigned(WorkReassigned),
@@ -782,32 +782,16 @@ pub struct EmailFacts {
     pub root_cause: Option<String>,
 }
 
-/// An inbound email arrives (it roots a gated chain).
+/// One email, as the facts of `email_received` (an inbound message; a new one roots a gated
+/// chain) and `email_sent` (an outbound message).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EmailReceived {
+pub struct EmailMessage {
     /// RFC 5322 Message-ID without angle brackets, unique in the run.
     pub message_id: String,
-    /// Chain id, "EML-n".
+    /// Chain id, "EML-n": an inbound chain, or its own for outbound mail that starts here.
     pub chain: String,
-    /// Mailbox (person id) the message is filed under.
-    pub mailbox: String,
-    pub kind: EmailKind,
-    pub from: Address,
-    pub to: Vec<Address>,
-    pub cc: Vec<Address>,
-    pub subject: String,
-    pub in_reply_to: Option<String>,
-    pub references: Vec<String>,
-    pub facts: EmailFacts,
-}
-
-/// An outbound email is sent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EmailSent {
-    pub message_id: String,
-    /// Chain it belongs to: an inbound chain, or its own "EML-n" for mail that starts here.
-    pub chain: String,
-    /// Mailbox (person id of the sender) the message is filed under.
+    /// Mailbox (person id) the message is filed under: the recipient's for inbound mail, the
+    /// sender's for outbound.
     pub mailbox: String,
     pub kind: EmailKind,
     pub from: Address,
