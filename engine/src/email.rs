@@ -18,9 +18,9 @@ use crate::calendar::Instant;
 use crate::clock::MINUTE;
 use crate::escalation::{Request, escalate};
 use crate::event::{
-    Address, EmailDropped, EmailFacts, EmailKind, EmailReceived, EmailRelayed, EmailSent,
-    EscalationCause, EventKind, Gate, IncidentStage, Intent, PartyKind, Priority, TicketCreated,
-    TicketKind, TicketStatus,
+    Address, EmailDropped, EmailFacts, EmailKind, EmailMessage, EmailRelayed, EscalationCause,
+    EventKind, Gate, IncidentStage, Intent, PartyKind, Priority, TicketCreated, TicketKind,
+    TicketStatus,
 };
 use crate::rng::Draw;
 use crate::scenario::{Severity, Tier, VendorNotice};
@@ -206,7 +206,7 @@ fn send(world: &mut World, out: Outbound, earliest: Instant) -> Option<(String, 
         boost_contact(world, &address.email, out.from);
     }
     let mailbox = world.id(out.from);
-    let facts = EmailSent {
+    let facts = EmailMessage {
         message_id: id.clone(),
         chain: out.chain.clone(),
         mailbox: mailbox.clone(),
@@ -292,7 +292,7 @@ fn receive(world: &mut World, mail: Inbound, at: Instant) {
     let id = message_id(world, &chain, position);
     boost_contact(world, &mail.from.email, mail.to);
     let mailbox = world.id(mail.to);
-    let facts = EmailReceived {
+    let facts = EmailMessage {
         message_id: id.clone(),
         chain: chain.clone(),
         mailbox: mailbox.clone(),

@@ -2,8 +2,11 @@
 //! the lead who owns the affected system (else the nearest lead), at most `max_hops` ties long.
 
 use crate::calendar::Instant;
+use crate::clock::MINUTE;
 use crate::escalation_path::shortest_path;
-use crate::event::{Escalation, EscalationCause, EscalationTarget, EventKind};
+use crate::event::{Escalation, EscalationCause, EscalationTarget, EventKind, Intent, Thread};
+use crate::incident::INCIDENT_CHANNEL;
+use crate::thread::ThreadBuilder;
 use crate::world::World;
 
 /// What to escalate and why.
@@ -40,6 +43,16 @@ pub(crate) fn escalate(world: &mut World, request: Request) -> Option<Vec<usize>
         .copied()
         .filter(|&p| !(leaving && p == from))
         .collect();
+    let thread = match (cause, &incident) {
+        (EscalationCause::Incident, Some(id)) if path.len() >= 2 => {
+            chain_thread(world, id, &path, at)
+        }
+        _ => None,
+    };
+    let artifacts = thread
+        .as_ref()
+        .map(|t| world.thread_artifacts(t))
+        .unwrap_or_default();
     let facts = Escalation {
         cause,
         incident: incident.clone(),
@@ -52,6 +65,7 @@ pub(crate) fn escalate(world: &mut World, request: Request) -> Option<Vec<usize>
         distance: (distance * 10_000.0).round() / 10_000.0,
         target,
         reason,
+        thread,
     };
     let summary = format!(
         "{} escalated to {} via {} hop(s){}",
@@ -60,8 +74,42 @@ pub(crate) fn escalate(world: &mut World, request: Request) -> Option<Vec<usize>
         facts.hops,
         incident.map(|i| format!(" ({i})")).unwrap_or_default()
     );
-    world.emit(EventKind::Escalation(facts), at, actors, vec![], summary);
+    world.emit(EventKind::Escalation(facts), at, actors, artifacts, summary);
     Some(path)
+}
+
+/// The chain in the incident channel: each person on `path` loops in the next, the last
+/// acknowledges. Outside the first person's hours every step is an after-hours message a few
+/// minutes apart; inside them each message is booked on its author's day, and the thread stops
+/// where someone's day is full. `None` when not even the first message fits.
+fn chain_thread(world: &mut World, incident: &str, path: &[usize], at: Instant) -> Option<Thread> {
+    let after_hours = world
+        .clocks
+        .hours(path[0])
+        .is_none_or(|(start, end)| at < start || at >= end);
+    let mut thread = ThreadBuilder::new(INCIDENT_CHANNEL.to_string());
+    let mut last = at;
+    for (i, &author) in path.iter().enumerate() {
+        let intent = match path.get(i + 1) {
+            Some(&next) => Intent::Escalate {
+                incident: incident.to_string(),
+                to: world.id(next),
+            },
+            None => Intent::Acknowledge {
+                incident: incident.to_string(),
+            },
+        };
+        if after_hours {
+            last += 3 * MINUTE;
+            thread.post_after_hours(world, author, last, intent);
+        } else {
+            match thread.post(world, author, last + MINUTE, intent) {
+                Some(posted) => last = posted,
+                None => break,
+            }
+        }
+    }
+    (thread.len() > 0).then(|| thread.finish())
 }
 
 /// The escalation path from `from` for `system`, its target kind and a plain reason.

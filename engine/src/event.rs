@@ -71,8 +71,8 @@ pub enum EventKind {
     Deploy(Deploy),
     PostmortemPublished(PostmortemPublished),
     Escalation(Escalation),
-    EmailReceived(EmailReceived),
-    EmailSent(EmailSent),
+    EmailReceived(EmailMessage),
+    EmailSent(EmailMessage),
     EmailRelayed(EmailRelayed),
     EmailDropped(EmailDropped),
     WorkReassigned(WorkReassigned),
@@ -151,6 +151,7 @@ impl EventKind {
             EventKind::IncidentStageChanged(f) => f.thread.as_ref(),
             EventKind::IncidentResolved(f) => Some(&f.thread),
             EventKind::EmailRelayed(f) => Some(&f.thread),
+            EventKind::Escalation(f) => f.thread.as_ref(),
             _ => None,
         }
     }
@@ -236,6 +237,11 @@ pub enum Intent {
     /// The routed person answers the relay.
     EmailRelayReply {
         chain: String,
+    },
+    /// One step of an escalation chain: the author loops the next person into an incident.
+    Escalate {
+        incident: String,
+        to: String,
     },
 }
 
@@ -776,32 +782,16 @@ pub struct EmailFacts {
     pub root_cause: Option<String>,
 }
 
-/// An inbound email arrives (it roots a gated chain).
+/// One email, as the facts of `email_received` (an inbound message; a new one roots a gated
+/// chain) and `email_sent` (an outbound message).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EmailReceived {
+pub struct EmailMessage {
     /// RFC 5322 Message-ID without angle brackets, unique in the run.
     pub message_id: String,
-    /// Chain id, "EML-n".
+    /// Chain id, "EML-n": an inbound chain, or its own for outbound mail that starts here.
     pub chain: String,
-    /// Mailbox (person id) the message is filed under.
-    pub mailbox: String,
-    pub kind: EmailKind,
-    pub from: Address,
-    pub to: Vec<Address>,
-    pub cc: Vec<Address>,
-    pub subject: String,
-    pub in_reply_to: Option<String>,
-    pub references: Vec<String>,
-    pub facts: EmailFacts,
-}
-
-/// An outbound email is sent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EmailSent {
-    pub message_id: String,
-    /// Chain it belongs to: an inbound chain, or its own "EML-n" for mail that starts here.
-    pub chain: String,
-    /// Mailbox (person id of the sender) the message is filed under.
+    /// Mailbox (person id) the message is filed under: the recipient's for inbound mail, the
+    /// sender's for outbound.
     pub mailbox: String,
     pub kind: EmailKind,
     pub from: Address,
@@ -897,6 +887,10 @@ pub struct Escalation {
     pub target: EscalationTarget,
     /// Plain-text reason for the target.
     pub reason: String,
+    /// The chain as it happened in the incident channel: each person on the path loops in the
+    /// next, the last acknowledges (incident escalations; cut short where a day is full).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread: Option<Thread>,
 }
 
 /// A departing person's open tickets, pending reviews and open pull requests are handed over.

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod common;
 
-use orgforge_engine::event::{Event, EventKind};
+use orgforge_engine::event::{EscalationCause, Event, EventKind, Intent};
 use orgforge_engine::outcome::Outcome;
 use orgforge_engine::scenario::{Departure, Scenario, ScheduledIncident, Severity};
 
@@ -301,6 +301,7 @@ fn item6_escalations_follow_existing_ties_within_max_hops() {
     let outcome = run(s, 30, 9);
     let escalations = of_type(&outcome, "escalation");
     assert!(!escalations.is_empty());
+    let mut threads = 0;
     for e in escalations {
         let EventKind::Escalation(f) = &e.kind else {
             unreachable!()
@@ -316,7 +317,34 @@ fn item6_escalations_follow_existing_ties_within_max_hops() {
             .map(|d| d.lead.as_str())
             .collect();
         assert!(leads.contains(f.to.as_str()), "{} is not a lead", f.to);
+        // An incident escalation leaves its chain in the incident channel: each person on the
+        // path loops in the next, in order, and the last acknowledges.
+        if f.cause == EscalationCause::Incident && f.path.len() > 1 {
+            let Some(thread) = &f.thread else {
+                panic!("{}: incident escalation without a thread", e.id)
+            };
+            threads += 1;
+            for (i, m) in thread.messages.iter().enumerate() {
+                assert_eq!(
+                    m.author, f.path[i],
+                    "{}: message {i} out of path order",
+                    e.id
+                );
+                match (&m.intent, f.path.get(i + 1)) {
+                    (Intent::Escalate { to, incident }, Some(next)) => {
+                        assert_eq!(to, next);
+                        assert_eq!(Some(incident), f.incident.as_ref());
+                    }
+                    (Intent::Acknowledge { .. }, None) => {}
+                    (other, _) => panic!("{}: unexpected {other:?} at step {i}", e.id),
+                }
+            }
+            assert!(!e.artifacts.is_empty());
+        } else {
+            assert!(f.thread.is_none());
+        }
     }
+    assert!(threads > 0, "no incident escalation left a thread");
 }
 
 #[test]

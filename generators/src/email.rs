@@ -55,22 +55,8 @@ pub struct EmailView<'e> {
 /// The email an event carries, if it is an `email_received` or `email_sent`.
 pub fn view(kind: &EventKind) -> Option<EmailView<'_>> {
     match kind {
-        EventKind::EmailReceived(mail) => Some(EmailView {
-            inbound: true,
-            message_id: &mail.message_id,
-            chain: &mail.chain,
-            mailbox: &mail.mailbox,
-            kind: mail.kind,
-            from: &mail.from,
-            to: &mail.to,
-            cc: &mail.cc,
-            subject: &mail.subject,
-            in_reply_to: mail.in_reply_to.as_deref(),
-            references: &mail.references,
-            facts: &mail.facts,
-        }),
-        EventKind::EmailSent(mail) => Some(EmailView {
-            inbound: false,
+        EventKind::EmailReceived(mail) | EventKind::EmailSent(mail) => Some(EmailView {
+            inbound: matches!(kind, EventKind::EmailReceived(_)),
             message_id: &mail.message_id,
             chain: &mail.chain,
             mailbox: &mail.mailbox,

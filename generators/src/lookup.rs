@@ -181,10 +181,7 @@ impl<'a> Lookup<'a> {
                             .insert(key.as_str(), (sprint.department.as_str(), sprint.sprint));
                     }
                 }
-                EventKind::EmailReceived(mail) => {
-                    lookup.emails.insert(mail.message_id.as_str(), event);
-                }
-                EventKind::EmailSent(mail) => {
+                EventKind::EmailReceived(mail) | EventKind::EmailSent(mail) => {
                     lookup.emails.insert(mail.message_id.as_str(), event);
                 }
                 EventKind::SprintRetro(retro) => {

@@ -732,6 +732,11 @@ fn subject(lookup: &Lookup<'_>, event: &Event) -> Result<Subject, RenderError> {
                 .map(|person| person.department.clone());
             subject.email = relayed_email_json(lookup, event, relayed)?;
         }
+        EventKind::Escalation(escalation) => {
+            if let Some(incident) = &escalation.incident {
+                subject.incident = incident_json(lookup, event, incident)?;
+            }
+        }
         EventKind::EmployeeHired(hired) => {
             subject.department = Some(hired.department.clone());
             subject.hired = json!({
@@ -865,6 +870,10 @@ fn required_facts(intent: &Intent, subject: &Subject, context: &Value) -> Vec<St
         }
         Intent::Acknowledge { incident } => push(incident),
         Intent::RecurrenceHint { of, .. } => push(of),
+        Intent::Escalate { incident, .. } => {
+            push(text_at(context, "/escalate_to/mention"));
+            push(incident);
+        }
         Intent::StatusUpdate { incident, .. } => {
             push(incident);
             push(text_at(context, "/stage/label"));
@@ -994,6 +1003,13 @@ fn write_thread(
             _ => (Value::Null, false),
         };
         set("page_to", page_to);
+        set(
+            "escalate_to",
+            match &message.intent {
+                Intent::Escalate { to, .. } => lookup.person_json(event, to)?,
+                _ => Value::Null,
+            },
+        );
         set("page_to_on_call", Value::from(page_to_on_call));
         set(
             "is_commander",

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use orgforge_engine::event::{EscalationCause, Event, EventKind};
+use orgforge_engine::event::{EmailMessage, EscalationCause, Event, EventKind};
 use serde::{Deserialize, Serialize};
 
 /// Directory of the chain files in a run directory.
@@ -162,8 +162,8 @@ pub fn build_chains(events: &[Event]) -> Vec<Chain> {
 pub fn email_chain_roots(events: &[Event]) -> BTreeMap<&str, &Event> {
     let mut roots: BTreeMap<&str, &Event> = BTreeMap::new();
     for event in events {
-        if let EventKind::EmailReceived(orgforge_engine::event::EmailReceived { chain, .. })
-        | EventKind::EmailSent(orgforge_engine::event::EmailSent { chain, .. }) = &event.kind
+        if let EventKind::EmailReceived(EmailMessage { chain, .. })
+        | EventKind::EmailSent(EmailMessage { chain, .. }) = &event.kind
         {
             roots.entry(chain.as_str()).or_insert(event);
         }
@@ -206,14 +206,7 @@ type MailFields<'e> = (
 /// The fields of an `email_received` or `email_sent` event.
 fn mail_fields(event: &Event) -> Option<MailFields<'_>> {
     match &event.kind {
-        EventKind::EmailReceived(mail) => Some((
-            mail.kind,
-            &mail.subject,
-            &mail.from.email,
-            &mail.facts,
-            mail.in_reply_to.as_deref(),
-        )),
-        EventKind::EmailSent(mail) => Some((
+        EventKind::EmailReceived(mail) | EventKind::EmailSent(mail) => Some((
             mail.kind,
             &mail.subject,
             &mail.from.email,

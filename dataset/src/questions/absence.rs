@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use orgforge_engine::event::{EmailKind, EmailReceived, Event, EventKind, Gate};
+use orgforge_engine::event::{EmailKind, EmailMessage, Event, EventKind, Gate};
 
 use super::{Draft, evidence};
 use crate::corpus::{Document, DocumentKind};
@@ -112,7 +112,7 @@ fn decision_drafts(facts: &Facts) -> Vec<Draft> {
 #[derive(Default)]
 struct EmailChain<'a> {
     /// The first inbound email and its event.
-    inbound: Option<(&'a Event, &'a EmailReceived)>,
+    inbound: Option<(&'a Event, &'a EmailMessage)>,
     /// Every event of the chain.
     events: Vec<&'a Event>,
     /// The gate it stopped at.

@@ -72,6 +72,8 @@ pub enum ProseKind {
     SlackAcknowledge,
     /// Slack hint that an incident looks like a repeat of an earlier one.
     SlackRecurrenceHint,
+    /// Slack message of an escalation chain: the author loops the next person in.
+    SlackEscalate,
     /// Slack incident status update at a stage change.
     SlackStatusUpdate,
     /// Slack message that resolves an incident.
@@ -118,7 +120,7 @@ pub enum ProseKind {
 
 impl ProseKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ProseKind; 45] = [
+    pub const ALL: [ProseKind; 46] = [
         ProseKind::SlackAnnouncement,
         ProseKind::SlackStandupUpdate,
         ProseKind::SlackQuestion,
@@ -143,6 +145,7 @@ impl ProseKind {
         ProseKind::SlackPage,
         ProseKind::SlackAcknowledge,
         ProseKind::SlackRecurrenceHint,
+        ProseKind::SlackEscalate,
         ProseKind::SlackStatusUpdate,
         ProseKind::SlackResolution,
         ProseKind::PostmortemSummary,
@@ -193,6 +196,7 @@ impl ProseKind {
             ProseKind::SlackPage => "slack_page",
             ProseKind::SlackAcknowledge => "slack_acknowledge",
             ProseKind::SlackRecurrenceHint => "slack_recurrence_hint",
+            ProseKind::SlackEscalate => "slack_escalate",
             ProseKind::SlackStatusUpdate => "slack_status_update",
             ProseKind::SlackResolution => "slack_resolution",
             ProseKind::PostmortemSummary => "postmortem_summary",
@@ -268,6 +272,9 @@ impl ProseKind {
             ProseKind::SlackRecurrenceHint => {
                 "A Slack message saying the incident looks like a repeat of an earlier incident."
             }
+            ProseKind::SlackEscalate => {
+                "A short Slack message in an incident thread looping in the next person by name."
+            }
             ProseKind::SlackStatusUpdate => {
                 "A Slack incident status update: the new stage and what happened."
             }
@@ -329,7 +336,7 @@ impl ProseKind {
             | ProseKind::SlackStatusUpdate
             | ProseKind::SlackResolution
             | ProseKind::SlackRecurrenceHint => 80,
-            ProseKind::SlackPage | ProseKind::SlackAcknowledge => 40,
+            ProseKind::SlackPage | ProseKind::SlackAcknowledge | ProseKind::SlackEscalate => 40,
             ProseKind::PostmortemSummary | ProseKind::PostmortemRootCause => 220,
             ProseKind::SlackEmailRelay => 80,
             ProseKind::SlackEmailRelayReply => 40,
@@ -381,6 +388,7 @@ impl ProseKind {
             Intent::Page { .. } => ProseKind::SlackPage,
             Intent::Acknowledge { .. } => ProseKind::SlackAcknowledge,
             Intent::RecurrenceHint { .. } => ProseKind::SlackRecurrenceHint,
+            Intent::Escalate { .. } => ProseKind::SlackEscalate,
             Intent::StatusUpdate { .. } => ProseKind::SlackStatusUpdate,
             Intent::Resolution { .. } => ProseKind::SlackResolution,
             Intent::EmailRelay { .. } => ProseKind::SlackEmailRelay,

@@ -12,7 +12,7 @@ use super::quirks::apply_quirks;
 use super::{ProseBackend, ProseError, ProseRequest, ProseStats, style_name, upper_first};
 
 /// Template sources, embedded at compile time: one per prose kind, plus shared snippets.
-const TEMPLATES: [(&str, &str); 49] = [
+const TEMPLATES: [(&str, &str); 50] = [
     (
         "slack_announcement.j2",
         include_str!("../../templates/slack_announcement.j2"),
@@ -105,6 +105,10 @@ const TEMPLATES: [(&str, &str); 49] = [
     (
         "slack_recurrence_hint.j2",
         include_str!("../../templates/slack_recurrence_hint.j2"),
+    ),
+    (
+        "slack_escalate.j2",
+        include_str!("../../templates/slack_escalate.j2"),
     ),
     (
         "slack_status_update.j2",
