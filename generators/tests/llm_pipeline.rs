@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use orgforge_generators::prose::cache::ProseCache;
 use orgforge_generators::prose::llm::prompt::{Prompt, plain_chat};
 use orgforge_generators::prose::llm::{
-    Generation, GenerationJob, GenerationProgress, LlmOptions, LlmStats, MAX_RETRIES,
+    Generation, GenerationJob, GenerationProgress, JobDone, LlmOptions, LlmStats, MAX_RETRIES,
     TextGenerator, render_with_model,
 };
 use orgforge_generators::prose::{ProseBackend, ProseError, ProseRequest, ProseStats};
@@ -30,6 +30,8 @@ enum Behaviour {
     DropLastPart,
     /// A group prompt cannot run (as if too long for the context); a single prompt gets facts.
     NoRoomForGroups,
+    /// Writes the facts for this many jobs, then fails (a run interrupted mid-batch).
+    FailAfter(usize),
 }
 
 struct Stub {
@@ -101,13 +103,18 @@ impl TextGenerator for Stub {
     fn generate(
         &mut self,
         jobs: &[GenerationJob],
-        progress: &mut dyn FnMut(GenerationProgress),
+        done: &mut dyn FnMut(JobDone<'_>),
     ) -> Result<Vec<Generation>, ProseError> {
         if self.behaviour == Behaviour::Refuse {
             return Err(ProseError::Backend("the stub refuses".to_string()));
         }
-        let mut out = Vec::new();
+        let mut out: Vec<Generation> = Vec::new();
         for (index, job) in jobs.iter().enumerate() {
+            if let Behaviour::FailAfter(limit) = self.behaviour
+                && index >= limit
+            {
+                return Err(ProseError::Backend("the stub was interrupted".to_string()));
+            }
             self.calls += 1;
             self.prompts.push(job.prompt.clone());
             let retry = job.prompt.contains("rejected because");
@@ -127,33 +134,50 @@ impl TextGenerator for Stub {
                     prompt_tokens: 0,
                     generated_tokens: 0,
                 });
-                continue;
-            }
-            let text = if parts.is_empty() {
-                write(&job.prompt)
             } else {
-                let keep = match self.behaviour {
-                    Behaviour::DropLastPart => parts.len() - 1,
-                    _ => parts.len(),
-                };
-                let mut text = String::from("Sure! Here are the parts.\n");
-                for (number, author, section) in &parts[..keep] {
-                    text.push_str(&format!("### {number} — {author}\n{}\n", write(section)));
-                }
-                text
-            };
-            out.push(Generation {
-                generated_tokens: text.split_whitespace().count() as u64,
-                prompt_tokens: job.prompt.len() as u64 / 4,
-                text: Some(text),
-                problem: None,
-            });
-            progress(GenerationProgress {
-                jobs_done: index as u64 + 1,
-                generated_tokens: 0,
-            });
+                out.push(answer(self.behaviour, job, &parts, write));
+            }
+            if let Some(generation) = out.last() {
+                done(JobDone {
+                    job: index,
+                    generation,
+                    progress: GenerationProgress {
+                        jobs_done: index as u64 + 1,
+                        generated_tokens: 0,
+                    },
+                });
+            }
         }
         Ok(out)
+    }
+}
+
+/// The stub's answer to one job: the written text of a single prompt, or every part of a group
+/// (less the last one for [`Behaviour::DropLastPart`]) under marker lines.
+fn answer(
+    behaviour: Behaviour,
+    job: &GenerationJob,
+    parts: &[(usize, String, String)],
+    write: impl Fn(&str) -> String,
+) -> Generation {
+    let text = if parts.is_empty() {
+        write(&job.prompt)
+    } else {
+        let keep = match behaviour {
+            Behaviour::DropLastPart => parts.len() - 1,
+            _ => parts.len(),
+        };
+        let mut text = String::from("Sure! Here are the parts.\n");
+        for (number, author, section) in &parts[..keep] {
+            text.push_str(&format!("### {number} — {author}\n{}\n", write(section)));
+        }
+        text
+    };
+    Generation {
+        generated_tokens: text.split_whitespace().count() as u64,
+        prompt_tokens: job.prompt.len() as u64 / 4,
+        text: Some(text),
+        problem: None,
     }
 }
 
@@ -294,6 +318,31 @@ fn a_warm_cache_replays_byte_identical_with_no_model_call() {
     assert_eq!(warm.failures, cold.failures);
     assert_eq!(bytes(&first), bytes(&second));
     assert_eq!(first.prose, second.prose);
+}
+
+#[test]
+fn answers_are_cached_as_they_finish_so_an_interrupted_run_resumes() {
+    let directory = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = directory.path().join("cache.sqlite");
+    let outcome = outcome();
+    let mut cache = ProseCache::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    let mut interrupted = Stub::new(Behaviour::FailAfter(10));
+    let result = render_with_model(
+        &outcome,
+        &mut interrupted,
+        &mut cache,
+        &OPTIONS,
+        &mut |_| {},
+    );
+    assert!(result.is_err(), "the interrupted run must fail");
+    drop(cache);
+    // The ten answers that finished before the failure are in the cache.
+    let mut cache = ProseCache::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    let (resumed, stats) = run(&mut Stub::new(Behaviour::Facts), &mut cache);
+    let (fresh, cold) = run(&mut Stub::new(Behaviour::Facts), &mut memory_cache());
+    assert_eq!(stats.cache_hits, 10);
+    assert_eq!(stats.model_calls + 10, cold.model_calls);
+    assert_eq!(bytes(&resumed), bytes(&fresh));
 }
 
 #[test]

@@ -28,7 +28,7 @@ use llama_cpp_2::sampling::LlamaSampler;
 use llama_cpp_2::token::LlamaToken;
 
 use super::prompt::Prompt;
-use super::{Generation, GenerationJob, GenerationProgress, TextGenerator};
+use super::{Generation, GenerationJob, GenerationProgress, JobDone, TextGenerator};
 use crate::prose::ProseError;
 
 /// Granularity of llama.cpp's per-sequence context (it pads to this).
@@ -269,7 +269,7 @@ impl TextGenerator for LlamaGenerator {
     fn generate(
         &mut self,
         jobs: &[GenerationJob],
-        progress: &mut dyn FnMut(GenerationProgress),
+        done: &mut dyn FnMut(JobDone<'_>),
     ) -> Result<Vec<Generation>, ProseError> {
         let mut results: Vec<Generation> = vec![Generation::default(); jobs.len()];
         if jobs.is_empty() {
@@ -339,6 +339,14 @@ impl TextGenerator for LlamaGenerator {
                             prompt.len()
                         ));
                         finished += 1;
+                        done(JobDone {
+                            job,
+                            generation: &results[job],
+                            progress: GenerationProgress {
+                                jobs_done: finished as u64,
+                                generated_tokens: generated_total,
+                            },
+                        });
                         continue;
                     }
                     let sequence = index as i32;
@@ -431,10 +439,15 @@ impl TextGenerator for LlamaGenerator {
                     result.generated_tokens = u64::from(slot.generated);
                     result.text = Some(String::from_utf8_lossy(&slot.bytes).into_owned());
                     finished += 1;
+                    let job = slot.job;
                     *entry = None;
-                    progress(GenerationProgress {
-                        jobs_done: finished as u64,
-                        generated_tokens: generated_total,
+                    done(JobDone {
+                        job,
+                        generation: &results[job],
+                        progress: GenerationProgress {
+                            jobs_done: finished as u64,
+                            generated_tokens: generated_total,
+                        },
                     });
                 } else {
                     slot.next = Some(token);

@@ -73,6 +73,18 @@ pub struct GenerationProgress {
     pub generated_tokens: u64,
 }
 
+/// One job has finished: reported as soon as its sequence ends (in finishing order), so its
+/// answer can be cached before the rest of the batch is done.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct JobDone<'g> {
+    /// Index of the job in the slice given to [`TextGenerator::generate`].
+    pub job: usize,
+    /// What the job produced (the same value `generate` returns for it).
+    pub generation: &'g Generation,
+    /// Progress of the whole call so far, this job included.
+    pub progress: GenerationProgress,
+}
+
 /// A language model that answers many prompts together. The llama.cpp implementation lives in
 /// the `llama` module (cargo feature `llm`); tests use deterministic stubs.
 pub trait TextGenerator {
@@ -80,11 +92,12 @@ pub trait TextGenerator {
     fn model_sha256(&self) -> &str;
     /// Applies the model's chat template to a prompt.
     fn format(&self, prompt: &Prompt) -> Result<String, ProseError>;
-    /// Answers every job, in order. One job's text must not depend on the other jobs.
+    /// Answers every job, in order, calling `done` once per job as soon as it finishes. One
+    /// job's text must not depend on the other jobs.
     fn generate(
         &mut self,
         jobs: &[GenerationJob],
-        progress: &mut dyn FnMut(GenerationProgress),
+        done: &mut dyn FnMut(JobDone<'_>),
     ) -> Result<Vec<Generation>, ProseError>;
 }
 
@@ -435,19 +448,39 @@ pub fn render_with_model(
         if !jobs.is_empty() {
             let started = std::time::Instant::now();
             let before = overall;
+            // Each answer goes into the cache as soon as its sequence ends, so an interrupted
+            // cold run keeps what it generated; the first cache failure is reported after.
+            let mut cache_failure: Option<CacheError> = None;
             let generations = generator
-                .generate(&jobs, &mut |step| {
+                .generate(&jobs, &mut |done| {
                     let mut now = before;
-                    now.done += step.jobs_done;
-                    now.generated_tokens += step.generated_tokens;
+                    now.done += done.progress.jobs_done;
+                    now.generated_tokens += done.progress.generated_tokens;
                     now.generation_seconds += started.elapsed().as_secs_f64();
                     progress(now);
+                    let (Some(text), Some(key)) = (&done.generation.text, job_keys.get(done.job))
+                    else {
+                        return;
+                    };
+                    if cache_failure.is_some() {
+                        return;
+                    }
+                    let answer = CachedAnswer {
+                        text: text.clone(),
+                        prompt_tokens: done.generation.prompt_tokens,
+                        generated_tokens: done.generation.generated_tokens,
+                    };
+                    if let Err(error) = cache.put_all(&[(key.clone(), answer)]) {
+                        cache_failure = Some(error);
+                    }
                 })
                 .map_err(LlmRenderError::Model)?;
+            if let Some(error) = cache_failure {
+                return Err(error.into());
+            }
             let seconds = started.elapsed().as_secs_f64();
             stats.generation_seconds += seconds;
             overall.generation_seconds += seconds;
-            let mut fresh: Vec<(String, CachedAnswer)> = Vec::new();
             for (key, generation) in job_keys.into_iter().zip(generations) {
                 stats.model_calls += 1;
                 stats.prompt_tokens += generation.prompt_tokens;
@@ -461,7 +494,6 @@ pub fn render_with_model(
                             prompt_tokens: generation.prompt_tokens,
                             generated_tokens: generation.generated_tokens,
                         };
-                        fresh.push((key.clone(), answer.clone()));
                         round.insert(key, answer);
                     }
                     None => {
@@ -469,7 +501,6 @@ pub fn render_with_model(
                     }
                 }
             }
-            cache.put_all(&fresh)?;
             progress(overall);
         }
         // Fact check every part of every answer of the round, each against its own packet.
