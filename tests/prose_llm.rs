@@ -137,18 +137,9 @@ fn a_well_formed_file_that_is_no_model_is_refused() {
 /// The test model: `ORGFORGE_TEST_MODEL`, else the first `models/*.gguf`.
 #[cfg(feature = "llm")]
 fn model_path() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("ORGFORGE_TEST_MODEL") {
-        return Some(PathBuf::from(path));
-    }
-    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
-    let mut found: Vec<PathBuf> = std::fs::read_dir(models)
-        .ok()?
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "gguf"))
-        .collect();
-    found.sort();
-    found.into_iter().next()
+    orgforge_generators::prose::llm::gguf::test_model(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("models"),
+    )
 }
 
 #[cfg(feature = "llm")]

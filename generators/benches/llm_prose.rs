@@ -29,6 +29,7 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use orgforge_engine::outcome::Outcome;
 use orgforge_generators::prose::cache::ProseCache;
+use orgforge_generators::prose::llm::gguf::test_model;
 use orgforge_generators::prose::llm::llama::{LlamaGenerator, LlamaSettings};
 use orgforge_generators::prose::llm::prompt::build_prompt;
 use orgforge_generators::prose::llm::{LlmOptions, LlmStats, TextGenerator, render_with_model};
@@ -50,18 +51,7 @@ fn env_number(name: &str, default: u32) -> u32 {
 }
 
 fn model_path() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("ORGFORGE_TEST_MODEL") {
-        return Some(PathBuf::from(path));
-    }
-    let models = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../models");
-    let mut found: Vec<PathBuf> = std::fs::read_dir(models)
-        .ok()?
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "gguf"))
-        .collect();
-    found.sort();
-    found.into_iter().next()
+    test_model(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../models"))
 }
 
 fn generator(path: &Path, batch_size: u32) -> LlamaGenerator {

@@ -2,25 +2,15 @@
 //! the model is absent: set `ORGFORGE_TEST_MODEL` or run `scripts/fetch-model.sh`.
 #![cfg(feature = "llm")]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use orgforge_generators::prose::llm::gguf::test_model;
 use orgforge_generators::prose::llm::llama::{LlamaGenerator, LlamaSettings};
 use orgforge_generators::prose::llm::prompt::Prompt;
 use orgforge_generators::prose::llm::{GenerationJob, TextGenerator};
 
 fn model_path() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("ORGFORGE_TEST_MODEL") {
-        return Some(PathBuf::from(path));
-    }
-    let models = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../models");
-    let mut found: Vec<PathBuf> = std::fs::read_dir(models)
-        .ok()?
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "gguf"))
-        .collect();
-    found.sort();
-    found.into_iter().next()
+    test_model(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../models"))
 }
 
 fn generator(batch_size: u32) -> Option<LlamaGenerator> {

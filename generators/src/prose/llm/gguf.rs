@@ -68,6 +68,22 @@ pub struct ModelFile {
     pub tensors: u64,
 }
 
+/// The model tests and benchmarks use: `$ORGFORGE_TEST_MODEL`, else the first `*.gguf` (by
+/// name) in `models`; `None` when there is neither (callers skip and say why).
+pub fn test_model(models: &Path) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("ORGFORGE_TEST_MODEL") {
+        return Some(PathBuf::from(path));
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir(models)
+        .ok()?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "gguf"))
+        .collect();
+    found.sort();
+    found.into_iter().next()
+}
+
 /// Checks a GGUF file: magic, version, the metadata and tensor tables, and that every tensor's
 /// data lies inside the file. Also hashes the file.
 pub fn check_model_file(path: &Path) -> Result<ModelFile, ModelFileError> {
