@@ -32,9 +32,9 @@ use orgforge_generators::prose::cache::ProseCache;
 use orgforge_generators::prose::llm::gguf::test_model;
 use orgforge_generators::prose::llm::llama::{LlamaGenerator, LlamaSettings};
 use orgforge_generators::prose::llm::prompt::build_prompt;
-use orgforge_generators::prose::llm::{LlmOptions, LlmStats, TextGenerator, render_with_model};
-use orgforge_generators::prose::{ProseBackend, ProseError, ProseRequest, ProseStats};
-use orgforge_generators::{TemplateBackend, render};
+use orgforge_generators::prose::llm::{
+    LlmOptions, LlmStats, TextGenerator, collect_requests, render_with_model,
+};
 
 /// Sequences decoded together in the batched measurements (the target batch).
 const BATCH: u32 = 16;
@@ -76,31 +76,14 @@ fn scenario_outcome(name: &str, days: u32) -> Outcome {
     orgforge_engine::simulate(scenario).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Records requests while rendering with templates.
-struct Collect(TemplateBackend, Vec<ProseRequest>);
-
-impl ProseBackend for Collect {
-    fn name(&self) -> &str {
-        "collect"
-    }
-    fn write(&mut self, request: &ProseRequest) -> Result<String, ProseError> {
-        self.1.push(request.clone());
-        self.0.text(request)
-    }
-    fn stats(&self) -> ProseStats {
-        ProseStats::default()
-    }
-}
-
 /// A real prompt of the scenario (its first request), for the raw decode measurements.
 fn raw_prompt(generator: &LlamaGenerator, outcome: &Outcome) -> String {
-    let mut collect = Collect(TemplateBackend::new(), Vec::new());
-    render(outcome, &mut collect).unwrap_or_else(|e| panic!("{e}"));
-    collect
-        .1
+    collect_requests(outcome)
+        .unwrap_or_else(|e| panic!("{e}"))
         .first()
         .map(|request| {
             generator
+                .chat()
                 .format(&build_prompt(request, &[]))
                 .unwrap_or_else(|e| panic!("{e}"))
         })

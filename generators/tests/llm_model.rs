@@ -7,7 +7,12 @@ use std::path::{Path, PathBuf};
 use orgforge_generators::prose::llm::gguf::test_model;
 use orgforge_generators::prose::llm::llama::{LlamaGenerator, LlamaSettings};
 use orgforge_generators::prose::llm::prompt::Prompt;
-use orgforge_generators::prose::llm::{GenerationJob, TextGenerator};
+use std::collections::VecDeque;
+use std::ops::ControlFlow;
+
+use orgforge_generators::prose::llm::{
+    Generation, GenerationJob, JobQueue, TextGenerator, generate_all,
+};
 
 fn model_path() -> Option<PathBuf> {
     test_model(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../models"))
@@ -43,6 +48,7 @@ fn jobs(generator: &LlamaGenerator, temperature: f32) -> Vec<GenerationJob> {
         .enumerate()
         .map(|(index, topic)| GenerationJob {
             prompt: generator
+                .chat()
                 .format(&Prompt {
                     system: "You write short Slack messages.".to_string(),
                     user: format!("Write one sentence about {topic}."),
@@ -56,8 +62,7 @@ fn jobs(generator: &LlamaGenerator, temperature: f32) -> Vec<GenerationJob> {
 }
 
 fn texts(generator: &mut LlamaGenerator, jobs: &[GenerationJob]) -> Vec<String> {
-    generator
-        .generate(jobs, &mut |_| {})
+    generate_all(generator, jobs.to_vec())
         .unwrap_or_else(|e| panic!("{e}"))
         .into_iter()
         .map(|generation| generation.text.unwrap_or_default())
@@ -70,6 +75,7 @@ fn the_chat_template_comes_from_the_model_file() {
         return;
     };
     let formatted = generator
+        .chat()
         .format(&Prompt {
             system: "S".to_string(),
             user: "U".to_string(),
@@ -127,9 +133,8 @@ fn a_prompt_longer_than_the_context_is_a_counted_problem_not_a_crash() {
     };
     let mut long = jobs(&generator, 0.0);
     long[0].prompt = format!("{}{}", long[0].prompt, " filler words".repeat(2000));
-    let generations = generator
-        .generate(&long[..2], &mut |_| {})
-        .unwrap_or_else(|e| panic!("{e}"));
+    let generations =
+        generate_all(&mut generator, long[..2].to_vec()).unwrap_or_else(|e| panic!("{e}"));
     assert!(generations[0].text.is_none());
     assert!(
         generations[0]
@@ -138,6 +143,69 @@ fn a_prompt_longer_than_the_context_is_a_counted_problem_not_a_crash() {
             .is_some_and(|p| p.contains("context"))
     );
     assert!(generations[1].text.is_some());
+}
+
+/// A queue that adds one job while the model runs, as a retry does: after the first answer.
+struct AddsOneLater {
+    waiting: VecDeque<(u64, GenerationJob)>,
+    later: Option<GenerationJob>,
+    answers: Vec<(u64, Generation)>,
+}
+
+impl JobQueue for AddsOneLater {
+    fn waiting(&self) -> Vec<&GenerationJob> {
+        self.waiting.iter().map(|(_, job)| job).collect()
+    }
+
+    fn next(&mut self) -> Option<(u64, GenerationJob)> {
+        self.waiting.pop_front()
+    }
+
+    fn finished(&mut self, ticket: u64, generation: Generation) -> ControlFlow<()> {
+        self.answers.push((ticket, generation));
+        if let Some(job) = self.later.take() {
+            self.waiting.push_back((99, job));
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+#[test]
+fn a_job_queued_mid_run_joins_the_batch_and_reuses_what_prefix_it_shares() {
+    let (Some(mut batched), Some(mut alone)) = (generator(4), generator(1)) else {
+        return;
+    };
+    let greedy = jobs(&batched, 0.0);
+    // A different system message: the job shares only the chat template's first tokens with
+    // the prefix decoded at the start, so its copied prefix cells are cut back.
+    let late = GenerationJob {
+        prompt: batched
+            .chat()
+            .format(&Prompt {
+                system: "You write terse commit messages.".to_string(),
+                user: "Write one sentence about the PLAT-12 retry budget.".to_string(),
+            })
+            .unwrap_or_else(|e| panic!("{e}")),
+        seed: 9,
+        max_tokens: 24,
+        temperature: 0.0,
+    };
+    let mut queue = AddsOneLater {
+        waiting: (0u64..).zip(greedy.clone()).collect(),
+        later: Some(late.clone()),
+        answers: Vec::new(),
+    };
+    batched.run(&mut queue).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(queue.answers.len(), greedy.len() + 1);
+    let Some((_, joined)) = queue.answers.iter().find(|(ticket, _)| *ticket == 99) else {
+        panic!("the job queued mid-run was not answered");
+    };
+    let fresh = texts(&mut alone, &[late]);
+    eprintln!("late job: {:?} / alone: {:?}", joined.text, fresh[0]);
+    assert!(joined.text.as_deref().is_some_and(|t| !t.trim().is_empty()));
+    // Same greedy text as the job run alone, with nothing shared (up to llama.cpp's kernels,
+    // which agree on this model and CPU).
+    assert_eq!(joined.text.as_deref(), Some(fresh[0].as_str()));
 }
 
 /// Prints raw and orgforge decode throughput at batch 1 and 16 (a quick look; the criterion
@@ -170,12 +238,9 @@ fn throughput_report() {
     }
     for (name, generator) in [("batch 16", &mut batched), ("batch 1", &mut sequential)] {
         let started = std::time::Instant::now();
-        let generations = generator
-            .generate(
-                &many[..if name == "batch 1" { 4 } else { many.len() }],
-                &mut |_| {},
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
+        let count = if name == "batch 1" { 4 } else { many.len() };
+        let generations =
+            generate_all(generator, many[..count].to_vec()).unwrap_or_else(|e| panic!("{e}"));
         let tokens: u64 = generations.iter().map(|g| g.generated_tokens).sum();
         let seconds = started.elapsed().as_secs_f64();
         eprintln!(

@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 use orgforge_generators::prose::cache::ProseCache;
 use orgforge_generators::prose::llm::prompt::{Prompt, plain_chat};
 use orgforge_generators::prose::llm::{
-    Generation, GenerationJob, GenerationProgress, JobDone, LlmOptions, LlmStats, MAX_RETRIES,
-    TextGenerator, render_with_model,
+    ChatFormat, Generation, GenerationJob, JobQueue, LlmOptions, LlmStats, MAX_RETRIES,
+    TextGenerator, collect_requests, render_with_model,
 };
-use orgforge_generators::prose::{ProseBackend, ProseError, ProseRequest, ProseStats};
+use orgforge_generators::prose::{ProseError, ProseRequest};
 use orgforge_generators::{Corpus, TemplateBackend, render};
 
 /// How a stub answers a prompt.
@@ -39,6 +39,16 @@ struct Stub {
     calls: u64,
     /// Every prompt, in call order.
     prompts: Vec<String>,
+    /// Jobs in flight at once, like the sequences of a batch (the oldest finishes first).
+    batch: usize,
+    /// What happened, in order: a job started or finished, and whether it was a retry.
+    log: Vec<(Event, bool)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Event {
+    Started,
+    Finished,
 }
 
 impl Stub {
@@ -47,6 +57,8 @@ impl Stub {
             behaviour,
             calls: 0,
             prompts: Vec::new(),
+            batch: 1,
+            log: Vec::new(),
         }
     }
 }
@@ -91,32 +103,50 @@ fn group_parts(prompt: &str) -> Vec<(usize, String, String)> {
     parts
 }
 
+/// The plain chat layout (no model).
+struct PlainChat;
+
+impl ChatFormat for PlainChat {
+    fn format(&self, prompt: &Prompt) -> Result<String, ProseError> {
+        Ok(plain_chat(prompt))
+    }
+}
+
 impl TextGenerator for Stub {
     fn model_sha256(&self) -> &str {
         "stub-model"
     }
 
-    fn format(&self, prompt: &Prompt) -> Result<String, ProseError> {
-        Ok(plain_chat(prompt))
+    fn chat(&self) -> Box<dyn ChatFormat> {
+        Box::new(PlainChat)
     }
 
-    fn generate(
-        &mut self,
-        jobs: &[GenerationJob],
-        done: &mut dyn FnMut(JobDone<'_>),
-    ) -> Result<Vec<Generation>, ProseError> {
-        if self.behaviour == Behaviour::Refuse {
+    /// Keeps up to `batch` jobs in flight, pulling a new one as soon as one finishes; retries
+    /// queued by a finished job join the end of the queue.
+    fn run(&mut self, queue: &mut dyn JobQueue) -> Result<(), ProseError> {
+        if self.behaviour == Behaviour::Refuse && !queue.waiting().is_empty() {
             return Err(ProseError::Backend("the stub refuses".to_string()));
         }
-        let mut out: Vec<Generation> = Vec::new();
-        for (index, job) in jobs.iter().enumerate() {
-            if let Behaviour::FailAfter(limit) = self.behaviour
-                && index >= limit
-            {
-                return Err(ProseError::Backend("the stub was interrupted".to_string()));
+        let mut in_flight: std::collections::VecDeque<(u64, GenerationJob)> = Default::default();
+        loop {
+            while in_flight.len() < self.batch.max(1) {
+                let Some((ticket, job)) = queue.next() else {
+                    break;
+                };
+                if let Behaviour::FailAfter(limit) = self.behaviour
+                    && self.calls as usize >= limit
+                {
+                    return Err(ProseError::Backend("the stub was interrupted".to_string()));
+                }
+                self.calls += 1;
+                self.prompts.push(job.prompt.clone());
+                self.log
+                    .push((Event::Started, job.prompt.contains("rejected because")));
+                in_flight.push_back((ticket, job));
             }
-            self.calls += 1;
-            self.prompts.push(job.prompt.clone());
+            let Some((ticket, job)) = in_flight.pop_front() else {
+                return Ok(());
+            };
             let retry = job.prompt.contains("rejected because");
             let write = |section: &str| match (self.behaviour, retry) {
                 (Behaviour::Invent, _)
@@ -127,28 +157,21 @@ impl TextGenerator for Stub {
                 _ => format!("Update: {}.", required_facts(section).join(", ")),
             };
             let parts = group_parts(&job.prompt);
-            if self.behaviour == Behaviour::NoRoomForGroups && !parts.is_empty() {
-                out.push(Generation {
+            let generation = if self.behaviour == Behaviour::NoRoomForGroups && !parts.is_empty() {
+                Generation {
                     text: None,
                     problem: Some("the prompt has too many tokens for the context".to_string()),
                     prompt_tokens: 0,
                     generated_tokens: 0,
-                });
+                }
             } else {
-                out.push(answer(self.behaviour, job, &parts, write));
-            }
-            if let Some(generation) = out.last() {
-                done(JobDone {
-                    job: index,
-                    generation,
-                    progress: GenerationProgress {
-                        jobs_done: index as u64 + 1,
-                        generated_tokens: 0,
-                    },
-                });
+                answer(self.behaviour, &job, &parts, write)
+            };
+            self.log.push((Event::Finished, retry));
+            if queue.finished(ticket, generation).is_break() {
+                return Ok(());
             }
         }
-        Ok(out)
     }
 }
 
@@ -202,22 +225,7 @@ fn outcome() -> Outcome {
 
 /// Every prose request of the run, in render order.
 fn requests() -> Vec<ProseRequest> {
-    struct Collect(TemplateBackend, Vec<ProseRequest>);
-    impl ProseBackend for Collect {
-        fn name(&self) -> &str {
-            "collect"
-        }
-        fn write(&mut self, request: &ProseRequest) -> Result<String, ProseError> {
-            self.1.push(request.clone());
-            self.0.text(request)
-        }
-        fn stats(&self) -> ProseStats {
-            ProseStats::default()
-        }
-    }
-    let mut collect = Collect(TemplateBackend::new(), Vec::new());
-    render(&outcome(), &mut collect).unwrap_or_else(|e| panic!("{e}"));
-    collect.1
+    collect_requests(&outcome()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Parts per group id (groups of one part included); ungrouped requests are not counted.
@@ -298,6 +306,36 @@ fn a_corrective_instruction_fixes_a_retry() {
     assert_eq!(stats.fallbacks, direct.fallbacks);
     assert!(stats.attempts >= 2 * stats.requests);
     assert_eq!(stats.model_calls, stub.calls);
+}
+
+#[test]
+fn retries_join_the_running_batch_and_order_does_not_change_the_outcome() {
+    let mut alone = Stub::new(Behaviour::InventThenFacts);
+    let (one_at_a_time, stats_alone) = run(&mut alone, &mut memory_cache());
+    let mut batched = Stub::new(Behaviour::InventThenFacts);
+    batched.batch = 8;
+    let (together, stats_together) = run(&mut batched, &mut memory_cache());
+    // A retry starts while first tries are still in flight: no waiting for a round to end.
+    let first_retry = batched
+        .log
+        .iter()
+        .position(|&(event, retry)| event == Event::Started && retry);
+    let last_first_try = batched
+        .log
+        .iter()
+        .rposition(|&(event, retry)| event == Event::Finished && !retry);
+    assert!(
+        matches!((first_retry, last_first_try), (Some(a), Some(b)) if a < b),
+        "retries waited for the round: {first_retry:?} vs {last_first_try:?}"
+    );
+    // Which job finishes when decides nothing: same corpus, same counters.
+    assert_eq!(bytes(&together), bytes(&one_at_a_time));
+    // Model time is the only counter that depends on the clock.
+    let without_time = |stats: LlmStats| LlmStats {
+        generation_seconds: 0.0,
+        ..stats
+    };
+    assert_eq!(without_time(stats_together), without_time(stats_alone));
 }
 
 #[test]

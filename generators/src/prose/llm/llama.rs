@@ -1,13 +1,16 @@
-//! The llama.cpp [`TextGenerator`] (cargo feature `llm`): in-process decoding of many prompts in
-//! one batch with continuous batching and a shared prompt prefix.
+//! The llama.cpp [`TextGenerator`] (cargo feature `llm`): in-process decoding of a whole run's
+//! prompts in one continuous batch, with a shared prompt prefix.
 //!
-//! How a call to [`LlamaGenerator::generate`] runs:
-//! - every prompt is tokenized; the longest token prefix common to all (the system message) is
-//!   decoded once into sequence 0;
-//! - up to `batch_size` sequences (1..=n) are live at a time. A new sequence starts by copying
-//!   sequence 0's KV cells (`llama_memory_seq_cp`), then prefills only its own suffix;
+//! How [`LlamaGenerator::run`] works through a [`JobQueue`]:
+//! - the prompts waiting at the start are tokenized; the longest token prefix common to all (the
+//!   system message) is decoded once into its own sequence. The context is sized for the
+//!   longest of them plus [`RETRY_ROOM_TOKENS`] (a retry's corrective instruction);
+//! - up to `batch_size` sequences are live at a time. A new sequence copies the prefix
+//!   sequence's KV cells (`llama_memory_seq_cp`; llama.cpp copies a whole per-sequence stream,
+//!   so cells past the part the prompt shares are removed after), then prefills only the rest;
 //! - each `decode` carries one token of every generating sequence plus as many prefill tokens as
-//!   fit; a finished sequence's slot is cleared and refilled at once (continuous batching);
+//!   fit; a finished sequence goes to the queue at once (which may queue a retry) and its slot
+//!   takes the next waiting job before the next decode (continuous batching);
 //! - each sequence samples with its own sampler seeded from its job, so its text does not depend
 //!   on which other jobs share the batch (up to llama.cpp's floating-point kernels).
 //!
@@ -16,7 +19,7 @@
 
 use std::num::NonZeroU32;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use llama_cpp_2::context::LlamaContext;
 use llama_cpp_2::context::params::LlamaContextParams;
@@ -28,7 +31,7 @@ use llama_cpp_2::sampling::LlamaSampler;
 use llama_cpp_2::token::LlamaToken;
 
 use super::prompt::Prompt;
-use super::{Generation, GenerationJob, GenerationProgress, JobDone, TextGenerator};
+use super::{ChatFormat, Generation, GenerationJob, JobQueue, TextGenerator};
 use crate::prose::ProseError;
 
 /// Granularity of llama.cpp's per-sequence context (it pads to this).
@@ -37,6 +40,9 @@ const CONTEXT_GRANULE_TOKENS: u32 = 256;
 const BATCH_TOKENS: u32 = 1024;
 /// Most sequences llama.cpp allows in one context (`LLAMA_MAX_SEQ`), less the prefix sequence.
 const MAX_PARALLEL_SEQUENCES: u32 = 255;
+/// Context room beyond the longest waiting prompt and answer, for the corrective instruction a
+/// retry adds; a job that still does not fit is a counted problem, not a crash.
+pub const RETRY_ROOM_TOKENS: u32 = 512;
 
 /// The llama backend, initialised once per process (a second `init` fails).
 static BACKEND: OnceLock<Result<LlamaBackend, String>> = OnceLock::new();
@@ -70,7 +76,7 @@ pub struct LlamaSettings {
 
 /// A GGUF model loaded into llama.cpp.
 pub struct LlamaGenerator {
-    model: LlamaModel,
+    model: Arc<LlamaModel>,
     template: LlamaChatTemplate,
     settings: LlamaSettings,
     model_sha256: String,
@@ -89,13 +95,38 @@ fn backend_error(what: &str, error: impl std::fmt::Display) -> ProseError {
     ProseError::Backend(format!("{what}: {error}"))
 }
 
+/// The chat template of a loaded model ([`TextGenerator::chat`]).
+struct LlamaChat {
+    model: Arc<LlamaModel>,
+    template: LlamaChatTemplate,
+}
+
+impl ChatFormat for LlamaChat {
+    fn format(&self, prompt: &Prompt) -> Result<String, ProseError> {
+        let message = |role: &str, content: &str| {
+            LlamaChatMessage::new(role.to_string(), content.to_string())
+                .map_err(|error| backend_error("chat message", error))
+        };
+        let messages = [
+            message("system", &prompt.system)?,
+            message("user", &prompt.user)?,
+        ];
+        self.model
+            .apply_chat_template(&self.template, &messages, true)
+            .map_err(|error| backend_error("chat template", error))
+    }
+}
+
 /// One live sequence.
 struct Slot {
-    job: usize,
+    ticket: u64,
+    max_tokens: u32,
     sequence: i32,
     sampler: LlamaSampler,
-    /// Prompt tokens after the shared prefix, and how many are decoded.
+    /// Prompt tokens after the part of the shared prefix it reuses, and how many are decoded.
     suffix: Vec<LlamaToken>,
+    /// Tokens of the whole prompt.
+    prompt_tokens: u64,
     prefilled: usize,
     /// Position of the next token.
     position: i32,
@@ -123,7 +154,7 @@ impl LlamaGenerator {
             .chat_template(None)
             .map_err(|error| backend_error("the model file has no chat template", error))?;
         Ok(LlamaGenerator {
-            model,
+            model: Arc::new(model),
             template,
             settings,
             model_sha256,
@@ -252,50 +283,45 @@ impl TextGenerator for LlamaGenerator {
         &self.model_sha256
     }
 
-    fn format(&self, prompt: &Prompt) -> Result<String, ProseError> {
-        let message = |role: &str, content: &str| {
-            LlamaChatMessage::new(role.to_string(), content.to_string())
-                .map_err(|error| backend_error("chat message", error))
-        };
-        let messages = [
-            message("system", &prompt.system)?,
-            message("user", &prompt.user)?,
-        ];
-        self.model
-            .apply_chat_template(&self.template, &messages, true)
-            .map_err(|error| backend_error("chat template", error))
+    fn chat(&self) -> Box<dyn ChatFormat> {
+        Box::new(LlamaChat {
+            model: Arc::clone(&self.model),
+            template: self.template.clone(),
+        })
     }
 
-    fn generate(
-        &mut self,
-        jobs: &[GenerationJob],
-        done: &mut dyn FnMut(JobDone<'_>),
-    ) -> Result<Vec<Generation>, ProseError> {
-        let mut results: Vec<Generation> = vec![Generation::default(); jobs.len()];
-        if jobs.is_empty() {
-            return Ok(results);
-        }
-        let prompts: Vec<Vec<LlamaToken>> =
-            jobs.iter().map(|job| self.tokenize(&job.prompt)).collect();
-        // Keep at least one suffix token per prompt: its logits start the answer.
-        let shortest = prompts.iter().map(Vec::len).min().unwrap_or(0);
-        let prefix = common_prefix(&prompts).min(shortest.saturating_sub(1));
-        let longest_need = jobs
-            .iter()
-            .zip(&prompts)
-            .map(|(job, prompt)| prompt.len() as u32 + job.max_tokens + 1)
-            .max()
-            .unwrap_or(1);
-        let per_sequence = longest_need
-            .min(self.settings.context_size.max(CONTEXT_GRANULE_TOKENS))
-            .div_ceil(CONTEXT_GRANULE_TOKENS)
-            * CONTEXT_GRANULE_TOKENS;
-        let parallel = self
-            .settings
-            .batch_size
-            .clamp(1, MAX_PARALLEL_SEQUENCES)
-            .min(jobs.len() as u32);
-        let shared = prefix > 0;
+    fn run(&mut self, queue: &mut dyn JobQueue) -> Result<(), ProseError> {
+        let (prefix, per_sequence, parallel) = {
+            let waiting = queue.waiting();
+            if waiting.is_empty() {
+                return Ok(());
+            }
+            let prompts: Vec<Vec<LlamaToken>> = waiting
+                .iter()
+                .map(|job| self.tokenize(&job.prompt))
+                .collect();
+            // Keep at least one suffix token per prompt: its logits start the answer.
+            let shortest = prompts.iter().map(Vec::len).min().unwrap_or(0);
+            let length = common_prefix(&prompts).min(shortest.saturating_sub(1));
+            let longest_need = waiting
+                .iter()
+                .zip(&prompts)
+                .map(|(job, prompt)| prompt.len() as u32 + job.max_tokens + 1)
+                .max()
+                .unwrap_or(1);
+            let per_sequence = longest_need
+                .saturating_add(RETRY_ROOM_TOKENS)
+                .min(self.settings.context_size.max(CONTEXT_GRANULE_TOKENS))
+                .div_ceil(CONTEXT_GRANULE_TOKENS)
+                * CONTEXT_GRANULE_TOKENS;
+            let parallel = self
+                .settings
+                .batch_size
+                .clamp(1, MAX_PARALLEL_SEQUENCES)
+                .min(waiting.len() as u32);
+            (prompts[0][..length].to_vec(), per_sequence, parallel)
+        };
+        let shared = !prefix.is_empty();
         let sequences = parallel + u32::from(shared);
         let mut context = self.context(sequences, per_sequence)?;
         let vocab = self.model.vocab();
@@ -303,69 +329,75 @@ impl TextGenerator for LlamaGenerator {
 
         // The shared prefix, decoded once into the last sequence id.
         let prefix_sequence = parallel as i32;
-        if shared {
-            for (chunk_index, chunk) in prompts[0][..prefix]
-                .chunks(BATCH_TOKENS as usize)
-                .enumerate()
-            {
-                batch.clear();
-                for (offset, token) in chunk.iter().enumerate() {
-                    let position = (chunk_index * BATCH_TOKENS as usize + offset) as i32;
-                    batch
-                        .add(*token, position, &[prefix_sequence], false)
-                        .map_err(|e| backend_error("batch", e))?;
-                }
-                context
-                    .decode(&mut batch)
-                    .map_err(|e| backend_error("decode", e))?;
+        for (chunk_index, chunk) in prefix.chunks(BATCH_TOKENS as usize).enumerate() {
+            batch.clear();
+            for (offset, token) in chunk.iter().enumerate() {
+                let position = (chunk_index * BATCH_TOKENS as usize + offset) as i32;
+                batch
+                    .add(*token, position, &[prefix_sequence], false)
+                    .map_err(|e| backend_error("batch", e))?;
             }
+            context
+                .decode(&mut batch)
+                .map_err(|e| backend_error("decode", e))?;
         }
 
         let mut slots: Vec<Option<Slot>> = (0..parallel).map(|_| None).collect();
-        let mut next_job = 0usize;
-        let mut finished = 0usize;
-        let mut generated_total: u64 = 0;
-        while finished < jobs.len() {
-            // Refill free slots.
+        loop {
+            // Refill free slots from the queue (retries queued by finished jobs included).
             for (index, slot) in slots.iter_mut().enumerate() {
-                while slot.is_none() && next_job < jobs.len() {
-                    let job = next_job;
-                    next_job += 1;
-                    let prompt = &prompts[job];
-                    results[job].prompt_tokens = prompt.len() as u64;
+                while slot.is_none() {
+                    let Some((ticket, job)) = queue.next() else {
+                        break;
+                    };
+                    let prompt = self.tokenize(&job.prompt);
                     if prompt.len() as u32 + 1 > per_sequence {
-                        results[job].problem = Some(format!(
-                            "the prompt has {} tokens; the context holds {per_sequence}",
-                            prompt.len()
-                        ));
-                        finished += 1;
-                        done(JobDone {
-                            job,
-                            generation: &results[job],
-                            progress: GenerationProgress {
-                                jobs_done: finished as u64,
-                                generated_tokens: generated_total,
-                            },
-                        });
+                        let problem = Generation {
+                            text: None,
+                            problem: Some(format!(
+                                "the prompt has {} tokens; the context holds {per_sequence}",
+                                prompt.len()
+                            )),
+                            prompt_tokens: prompt.len() as u64,
+                            generated_tokens: 0,
+                        };
+                        if queue.finished(ticket, problem).is_break() {
+                            return Ok(());
+                        }
                         continue;
                     }
                     let sequence = index as i32;
                     context
                         .clear_kv_cache_seq(Some(index as u32), None, None)
                         .map_err(|e| backend_error("kv cache", e))?;
-                    if shared {
+                    // The part of the shared prefix this prompt starts with (all of it, unless
+                    // a later job differs early), less its last token, whose logits start the
+                    // answer.
+                    let reuse = prefix
+                        .iter()
+                        .zip(&prompt)
+                        .take_while(|(a, b)| a == b)
+                        .count()
+                        .min(prompt.len().saturating_sub(1));
+                    if reuse > 0 {
                         context
                             .copy_kv_cache_seq(prefix_sequence, sequence, None, None)
                             .map_err(|e| backend_error("kv cache", e))?;
+                        if reuse < prefix.len() {
+                            context
+                                .clear_kv_cache_seq(Some(index as u32), Some(reuse as u32), None)
+                                .map_err(|e| backend_error("kv cache", e))?;
+                        }
                     }
-                    let start = if shared { prefix } else { 0 };
                     *slot = Some(Slot {
-                        job,
+                        ticket,
+                        max_tokens: job.max_tokens,
                         sequence,
-                        sampler: sampler_for(&jobs[job]),
-                        suffix: prompt[start..].to_vec(),
+                        sampler: sampler_for(&job),
+                        suffix: prompt[reuse..].to_vec(),
+                        prompt_tokens: prompt.len() as u64,
                         prefilled: 0,
-                        position: start as i32,
+                        position: reuse as i32,
                         next: None,
                         logits_at: None,
                         bytes: Vec::new(),
@@ -374,7 +406,7 @@ impl TextGenerator for LlamaGenerator {
                 }
             }
             if slots.iter().all(Option::is_none) {
-                break;
+                return Ok(());
             }
             // One decode: a token for each generating slot, then prefill chunks, in sequence
             // order (llama.cpp splits per-sequence streams best when ids are consecutive).
@@ -417,7 +449,7 @@ impl TextGenerator for LlamaGenerator {
             context
                 .decode(&mut batch)
                 .map_err(|e| backend_error("decode", e))?;
-            // Sample every slot whose logits are ready.
+            // Sample every slot whose logits are ready; hand finished sequences to the queue.
             for entry in slots.iter_mut() {
                 let Some(slot) = entry else {
                     continue;
@@ -426,34 +458,28 @@ impl TextGenerator for LlamaGenerator {
                     continue;
                 };
                 let token = slot.sampler.sample(&context, at);
-                let job = &jobs[slot.job];
                 let end = vocab.is_eog(token);
                 if !end {
                     slot.bytes.extend(vocab.token_to_piece(token, false, None));
                     slot.generated += 1;
-                    generated_total += 1;
                 }
                 let full = slot.position as u32 + 1 >= per_sequence;
-                if end || slot.generated >= job.max_tokens || full {
-                    let result = &mut results[slot.job];
-                    result.generated_tokens = u64::from(slot.generated);
-                    result.text = Some(String::from_utf8_lossy(&slot.bytes).into_owned());
-                    finished += 1;
-                    let job = slot.job;
+                if end || slot.generated >= slot.max_tokens || full {
+                    let generation = Generation {
+                        text: Some(String::from_utf8_lossy(&slot.bytes).into_owned()),
+                        problem: None,
+                        prompt_tokens: slot.prompt_tokens,
+                        generated_tokens: u64::from(slot.generated),
+                    };
+                    let ticket = slot.ticket;
                     *entry = None;
-                    done(JobDone {
-                        job,
-                        generation: &results[job],
-                        progress: GenerationProgress {
-                            jobs_done: finished as u64,
-                            generated_tokens: generated_total,
-                        },
-                    });
+                    if queue.finished(ticket, generation).is_break() {
+                        return Ok(());
+                    }
                 } else {
                     slot.next = Some(token);
                 }
             }
         }
-        Ok(results)
     }
 }

@@ -1,16 +1,17 @@
 //! The `llm` prose backend: a local model writes the prose of a finished run, in batches.
 //!
 //! Prose never feeds back into the engine, so every request of a run is known once the engine
-//! has run. [`render_with_model`] renders in two passes over the unchanged renderers:
+//! has run. [`render_with_model`] works in three steps over the unchanged renderers:
 //! 1. **collect**: render with the template backend and record every [`ProseRequest`];
 //! 2. **generate**: build one prompt per model request from the fact packets only: the parts of
 //!    a group (every message of a Slack thread, every section of a page, every mail of an email
 //!    thread, see [`super::ProseGroup`]) share one prompt and one answer, split back into parts
-//!    by marker lines ([`prompt::part_marker`]); a request without a group stands alone. Answer
-//!    each prompt from the prose cache or hand all misses to the [`TextGenerator`] at once (it
-//!    decodes them together), fact check every part against its own packet, retry the failing
-//!    parts (together, each with a corrective instruction) up to [`MAX_RETRIES`] times, then
-//!    fall back to the template text part by part;
+//!    by marker lines ([`prompt::part_marker`]); a request without a group stands alone. Each
+//!    prompt is answered from the prose cache or queued for the [`TextGenerator`], which pulls
+//!    the whole queue through one continuous batch ([`JobQueue`]). Every answer is handled as
+//!    soon as its sequence ends: cached, each part fact checked against its own packet, failing
+//!    parts asked again at once (together, each with a corrective instruction; they join the
+//!    running batch) up to [`MAX_RETRIES`] times, then the template text part by part;
 //! 3. **render**: render again with a backend that replays the checked answers.
 //!
 //! **Architecture invariant:** the model decides no fact. An answer is used only when the fact
@@ -21,17 +22,20 @@ pub mod gguf;
 #[cfg(feature = "llm")]
 pub mod llama;
 pub mod prompt;
+mod queue;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, VecDeque};
+use std::ops::ControlFlow;
 
 use orgforge_engine::outcome::Outcome;
 use sha2::{Digest, Sha256};
 
-use super::cache::{CacheError, CachedAnswer, ProseCache, SamplingKey, cache_key};
-use super::fact_check::{FactChecker, FailureReason, Finding};
+use super::cache::{CacheError, ProseCache};
+use super::fact_check::FactChecker;
 use super::{ProseBackend, ProseError, ProseRequest, ProseStats, TemplateBackend};
 use crate::{Corpus, RenderError};
-use prompt::{Prompt, PromptPart, build_group_prompt, part_marker, split_group_answer};
+use prompt::Prompt;
+use queue::{PendingJob, PendingPart, ProseQueue};
 
 /// Retries of one request after its first answer fails the fact check (then: template text).
 pub const MAX_RETRIES: u32 = 2;
@@ -64,25 +68,25 @@ pub struct Generation {
     pub generated_tokens: u64,
 }
 
-/// Generation progress, reported after each finished job.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct GenerationProgress {
-    /// Jobs finished in this call.
-    pub jobs_done: u64,
-    /// Tokens generated in this call so far.
-    pub generated_tokens: u64,
+/// Formats a prompt for one model: its chat template applied. Owned apart from the model's
+/// [`TextGenerator`], so a [`JobQueue`] can format retries while the model runs.
+pub trait ChatFormat {
+    /// The prompt with the model's chat template applied.
+    fn format(&self, prompt: &Prompt) -> Result<String, ProseError>;
 }
 
-/// One job has finished: reported as soon as its sequence ends (in finishing order), so its
-/// answer can be cached before the rest of the batch is done.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct JobDone<'g> {
-    /// Index of the job in the slice given to [`TextGenerator::generate`].
-    pub job: usize,
-    /// What the job produced (the same value `generate` returns for it).
-    pub generation: &'g Generation,
-    /// Progress of the whole call so far, this job included.
-    pub progress: GenerationProgress,
+/// Where a [`TextGenerator`] takes its jobs from and delivers its answers to, while it runs.
+/// Answers are handled as they arrive, and may queue new jobs (retries), which the generator
+/// starts as soon as a sequence is free: one continuous batch for a whole run.
+pub trait JobQueue {
+    /// The jobs waiting now, in order (the generator sizes its context and finds the prompt
+    /// prefix they share from these; later jobs may share less of it).
+    fn waiting(&self) -> Vec<&GenerationJob>;
+    /// Takes the next job and its ticket; `None` when none is waiting now. More may arrive
+    /// from [`JobQueue::finished`]; when none arrives and no job is running, the run is over.
+    fn next(&mut self) -> Option<(u64, GenerationJob)>;
+    /// A job has finished (called as soon as its sequence ends). `Break` stops the run.
+    fn finished(&mut self, ticket: u64, generation: Generation) -> ControlFlow<()>;
 }
 
 /// A language model that answers many prompts together. The llama.cpp implementation lives in
@@ -90,15 +94,50 @@ pub struct JobDone<'g> {
 pub trait TextGenerator {
     /// sha256 of the model file (part of every cache key).
     fn model_sha256(&self) -> &str;
-    /// Applies the model's chat template to a prompt.
-    fn format(&self, prompt: &Prompt) -> Result<String, ProseError>;
-    /// Answers every job, in order, calling `done` once per job as soon as it finishes. One
-    /// job's text must not depend on the other jobs.
-    fn generate(
-        &mut self,
-        jobs: &[GenerationJob],
-        done: &mut dyn FnMut(JobDone<'_>),
-    ) -> Result<Vec<Generation>, ProseError>;
+    /// The model's chat template.
+    fn chat(&self) -> Box<dyn ChatFormat>;
+    /// Answers jobs from `queue` until it has none waiting and none is running. One job's text
+    /// must not depend on the other jobs.
+    fn run(&mut self, queue: &mut dyn JobQueue) -> Result<(), ProseError>;
+}
+
+/// A fixed list of jobs, answered in full: the [`JobQueue`] of [`generate_all`].
+struct FixedJobs {
+    waiting: VecDeque<(u64, GenerationJob)>,
+    generations: Vec<Generation>,
+}
+
+impl JobQueue for FixedJobs {
+    fn waiting(&self) -> Vec<&GenerationJob> {
+        self.waiting.iter().map(|(_, job)| job).collect()
+    }
+
+    fn next(&mut self) -> Option<(u64, GenerationJob)> {
+        self.waiting.pop_front()
+    }
+
+    fn finished(&mut self, ticket: u64, generation: Generation) -> ControlFlow<()> {
+        if let Some(slot) = usize::try_from(ticket)
+            .ok()
+            .and_then(|index| self.generations.get_mut(index))
+        {
+            *slot = generation;
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// Answers `jobs` together (no cache, no checks): one [`Generation`] per job, in order.
+pub fn generate_all(
+    generator: &mut dyn TextGenerator,
+    jobs: Vec<GenerationJob>,
+) -> Result<Vec<Generation>, ProseError> {
+    let mut queue = FixedJobs {
+        generations: vec![Generation::default(); jobs.len()],
+        waiting: (0u64..).zip(jobs).collect(),
+    };
+    generator.run(&mut queue)?;
+    Ok(queue.generations)
 }
 
 /// How the llm backend samples.
@@ -297,19 +336,6 @@ impl ProseBackend for Replay {
     }
 }
 
-/// A part still being answered: its request and why its previous answer failed.
-struct PendingPart<'r> {
-    digest: String,
-    request: &'r ProseRequest,
-    findings: Vec<Finding>,
-}
-
-/// One model request still being answered: the parts of a group (a Slack thread, a page, an
-/// email thread) or a single ungrouped request.
-struct PendingJob<'r> {
-    parts: Vec<PendingPart<'r>>,
-}
-
 /// The model requests of a run: requests of one group together, ordered by part (ties by render
 /// order); ungrouped requests alone; requests in order of first appearance.
 fn model_requests<'r>(
@@ -348,18 +374,6 @@ fn model_requests<'r>(
         .collect()
 }
 
-/// The seed of a model request: a single request's own seed, or its parts' seeds mixed in order.
-fn job_seed(parts: &[PendingPart<'_>]) -> u64 {
-    match parts {
-        [single] => single.request.seed,
-        _ => parts.iter().fold(0x243f_6a88_85a3_08d3, |seed: u64, part| {
-            (seed ^ part.request.seed)
-                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-                .rotate_left(29)
-        }),
-    }
-}
-
 /// Renders a run with model-written prose (see the module docs for the three passes).
 ///
 /// Fails only when rendering, the model or the cache fails; fact-check failures become counted
@@ -377,191 +391,29 @@ pub fn render_with_model(
         order: Vec::new(),
     };
     crate::render(outcome, &mut recorder)?;
-    let checker = FactChecker::new(outcome);
-    let mut stats = LlmStats {
-        requests: recorder.order.len() as u64,
-        ..LlmStats::default()
-    };
-    let mut answers: BTreeMap<String, String> = BTreeMap::new();
-    let mut pending = model_requests(&recorder.order, &recorder.requests);
-    stats.model_requests = pending.len() as u64;
-    let mut overall = ProseProgress::default();
+    let jobs = model_requests(&recorder.order, &recorder.requests);
     let model_sha256 = generator.model_sha256().to_string();
-
-    for attempt in 0..=MAX_RETRIES {
-        if pending.is_empty() {
-            break;
-        }
-        overall.total += pending.len() as u64;
-        // Prompts and cache keys of this round.
-        let mut keys: Vec<String> = Vec::with_capacity(pending.len());
-        let mut round: BTreeMap<String, CachedAnswer> = BTreeMap::new();
-        let mut jobs: Vec<GenerationJob> = Vec::new();
-        let mut job_keys: Vec<String> = Vec::new();
-        let mut scheduled: BTreeSet<String> = BTreeSet::new();
-        let mut problems: BTreeMap<String, String> = BTreeMap::new();
-        for item in &pending {
-            let parts: Vec<PromptPart<'_>> = item
-                .parts
-                .iter()
-                .map(|part| PromptPart {
-                    request: part.request,
-                    findings: &part.findings,
-                })
-                .collect();
-            let prompt = build_group_prompt(&parts);
-            let formatted = generator.format(&prompt).map_err(LlmRenderError::Model)?;
-            let max_tokens = item
-                .parts
-                .iter()
-                .map(|part| token_limit(part.request, options))
-                .fold(0u32, u32::saturating_add);
-            let job = GenerationJob {
-                prompt: formatted,
-                seed: attempt_seed(job_seed(&item.parts), attempt),
-                max_tokens,
-                temperature: options.temperature,
-            };
-            let sampling = SamplingKey {
-                temperature: job.temperature,
-                max_tokens: job.max_tokens,
-            };
-            let key = cache_key(&model_sha256, &job.prompt, sampling, job.seed);
-            keys.push(key.clone());
-            if round.contains_key(&key) || scheduled.contains(&key) {
-                continue;
-            }
-            match cache.get(&key)? {
-                Some(answer) => {
-                    stats.cache_hits += 1;
-                    overall.done += 1;
-                    round.insert(key, answer);
-                }
-                None => {
-                    jobs.push(job);
-                    scheduled.insert(key.clone());
-                    job_keys.push(key);
-                }
-            }
-        }
-        progress(overall);
-        if !jobs.is_empty() {
-            let started = std::time::Instant::now();
-            let before = overall;
-            // Each answer goes into the cache as soon as its sequence ends, so an interrupted
-            // cold run keeps what it generated; the first cache failure is reported after.
-            let mut cache_failure: Option<CacheError> = None;
-            let generations = generator
-                .generate(&jobs, &mut |done| {
-                    let mut now = before;
-                    now.done += done.progress.jobs_done;
-                    now.generated_tokens += done.progress.generated_tokens;
-                    now.generation_seconds += started.elapsed().as_secs_f64();
-                    progress(now);
-                    let (Some(text), Some(key)) = (&done.generation.text, job_keys.get(done.job))
-                    else {
-                        return;
-                    };
-                    if cache_failure.is_some() {
-                        return;
-                    }
-                    let answer = CachedAnswer {
-                        text: text.clone(),
-                        prompt_tokens: done.generation.prompt_tokens,
-                        generated_tokens: done.generation.generated_tokens,
-                    };
-                    if let Err(error) = cache.put_all(&[(key.clone(), answer)]) {
-                        cache_failure = Some(error);
-                    }
-                })
-                .map_err(LlmRenderError::Model)?;
-            if let Some(error) = cache_failure {
-                return Err(error.into());
-            }
-            let seconds = started.elapsed().as_secs_f64();
-            stats.generation_seconds += seconds;
-            overall.generation_seconds += seconds;
-            for (key, generation) in job_keys.into_iter().zip(generations) {
-                stats.model_calls += 1;
-                stats.prompt_tokens += generation.prompt_tokens;
-                stats.generated_tokens += generation.generated_tokens;
-                overall.done += 1;
-                overall.generated_tokens += generation.generated_tokens;
-                match generation.text {
-                    Some(text) => {
-                        let answer = CachedAnswer {
-                            text,
-                            prompt_tokens: generation.prompt_tokens,
-                            generated_tokens: generation.generated_tokens,
-                        };
-                        round.insert(key, answer);
-                    }
-                    None => {
-                        problems.insert(key, generation.problem.unwrap_or_default());
-                    }
-                }
-            }
-            progress(overall);
-        }
-        // Fact check every part of every answer of the round, each against its own packet.
-        let mut still: Vec<PendingJob<'_>> = Vec::new();
-        for (item, key) in pending.into_iter().zip(keys) {
-            let answer = round.get(&key);
-            let count = item.parts.len();
-            let texts = match answer {
-                Some(answer) => split_group_answer(&answer.text, count),
-                None => vec![None; count],
-            };
-            let mut failed: Vec<PendingPart<'_>> = Vec::new();
-            for (number, (part, text)) in item.parts.into_iter().zip(texts).enumerate() {
-                stats.attempts += 1;
-                let findings = match (answer, text) {
-                    (None, _) => vec![Finding {
-                        reason: FailureReason::NoAnswer,
-                        detail: problems.get(&key).cloned().unwrap_or_default(),
-                    }],
-                    (Some(_), None) => vec![Finding {
-                        reason: FailureReason::MissingPart,
-                        detail: part_marker(number + 1, &part.request.author.name),
-                    }],
-                    (Some(_), Some(text)) => {
-                        let text = clean_answer(&text, part.request.kind.is_chat());
-                        let findings = checker.check(part.request, &text);
-                        if findings.is_empty() {
-                            answers.insert(part.digest, text);
-                            continue;
-                        }
-                        findings
-                    }
-                };
-                let mut reasons: Vec<FailureReason> = findings.iter().map(|f| f.reason).collect();
-                reasons.dedup();
-                for reason in reasons {
-                    *stats.failures.entry(reason.name().to_string()).or_insert(0) += 1;
-                }
-                failed.push(PendingPart { findings, ..part });
-            }
-            if failed.is_empty() {
-                continue;
-            }
-            if answer.is_some() {
-                // Only the failing parts are asked again, together, each with its correction.
-                still.push(PendingJob { parts: failed });
-            } else if count > 1 {
-                // A group prompt that cannot run (too long for the context) is split: each part
-                // is asked alone. A single prompt that cannot run will not run on a retry either.
-                for part in failed {
-                    still.push(PendingJob {
-                        parts: vec![PendingPart {
-                            findings: Vec::new(),
-                            ..part
-                        }],
-                    });
-                }
-            }
-        }
-        pending = still;
+    let mut queue = ProseQueue::new(
+        generator.chat(),
+        model_sha256,
+        cache,
+        FactChecker::new(outcome),
+        *options,
+        progress,
+    );
+    queue.stats.requests = recorder.order.len() as u64;
+    queue.stats.model_requests = jobs.len() as u64;
+    queue.ask_all(jobs);
+    if queue.failure.is_none() {
+        generator.run(&mut queue).map_err(LlmRenderError::Model)?;
     }
+    if let Some(failure) = queue.failure.take() {
+        return Err(failure);
+    }
+    let mut stats = std::mem::take(&mut queue.stats);
+    stats.generation_seconds = queue.model_seconds();
+    let answers = std::mem::take(&mut queue.answers);
+    drop(queue);
     stats.fallbacks = stats.requests - answers.len() as u64;
 
     let mut replay = Replay {
@@ -572,6 +424,27 @@ pub fn render_with_model(
     };
     let corpus = crate::render(outcome, &mut replay)?;
     Ok((corpus, stats))
+}
+
+/// Every prose request of a run, in render order (duplicates included), with the template
+/// corpus rendered on the way: what the llm backend will ask for.
+pub fn collect_requests(outcome: &Outcome) -> Result<Vec<ProseRequest>, RenderError> {
+    struct Collect(TemplateBackend, Vec<ProseRequest>);
+    impl ProseBackend for Collect {
+        fn name(&self) -> &str {
+            "collect"
+        }
+        fn write(&mut self, request: &ProseRequest) -> Result<String, ProseError> {
+            self.1.push(request.clone());
+            self.0.text(request)
+        }
+        fn stats(&self) -> ProseStats {
+            ProseStats::default()
+        }
+    }
+    let mut collect = Collect(TemplateBackend::new(), Vec::new());
+    crate::render(outcome, &mut collect)?;
+    Ok(collect.1)
 }
 
 #[cfg(test)]

@@ -1,0 +1,335 @@
+//! The model requests of one run while the model answers them: prompts, cache lookups, fact
+//! checks and retries, streamed.
+//!
+//! [`ProseQueue`] is the [`JobQueue`] a [`super::TextGenerator`] pulls from. Every request is
+//! looked up in the prose cache when it is asked, so only misses ever wait for the model. Each
+//! answer is handled the moment its sequence ends: cached, split into its parts, every part
+//! checked against its own packet; failing parts are asked again at once, so a retry joins the
+//! running batch instead of waiting for the others to finish. The outcome (which answers pass,
+//! which parts fall back) depends only on the answers, never on the order they arrive in.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
+
+use super::prompt::{PromptPart, build_group_prompt, part_marker, split_group_answer};
+use super::{
+    ChatFormat, Generation, GenerationJob, JobQueue, LlmOptions, LlmRenderError, LlmStats,
+    MAX_RETRIES, ProseProgress, attempt_seed, clean_answer, token_limit,
+};
+use crate::prose::ProseRequest;
+use crate::prose::cache::{CachedAnswer, ProseCache, SamplingKey, cache_key};
+use crate::prose::fact_check::{FactChecker, FailureReason, Finding};
+
+/// A part still being answered: its request and why its previous answer failed.
+pub(super) struct PendingPart<'r> {
+    /// Digest of the request (its identity in the answers).
+    pub digest: String,
+    /// The request.
+    pub request: &'r ProseRequest,
+    /// Why the previous attempt failed (empty on a first try).
+    pub findings: Vec<Finding>,
+}
+
+/// One model request: the parts of a group (a Slack thread, a page, an email thread) or a single
+/// ungrouped request.
+pub(super) struct PendingJob<'r> {
+    /// Its parts, in part order.
+    pub parts: Vec<PendingPart<'r>>,
+}
+
+/// A model request that was asked: what it asks for, on which attempt, under which cache key.
+struct Asked<'r> {
+    job: PendingJob<'r>,
+    attempt: u32,
+}
+
+/// The answer to one asked request, as the fact check sees it.
+enum Answer<'a> {
+    Text(&'a str),
+    /// The model could not run the prompt (e.g. too long for the context).
+    Problem(&'a str),
+}
+
+/// The seed of a model request: a single request's own seed, or its parts' seeds mixed in order.
+fn job_seed(parts: &[PendingPart<'_>]) -> u64 {
+    match parts {
+        [single] => single.request.seed,
+        _ => parts.iter().fold(0x243f_6a88_85a3_08d3, |seed: u64, part| {
+            (seed ^ part.request.seed)
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                .rotate_left(29)
+        }),
+    }
+}
+
+/// The queue of one run's model requests (see the module docs).
+pub(super) struct ProseQueue<'r, 'c, 'p> {
+    chat: Box<dyn ChatFormat>,
+    model_sha256: String,
+    cache: &'c mut ProseCache,
+    checker: FactChecker,
+    options: LlmOptions,
+    /// Jobs for the model, in the order they were asked, by ticket.
+    waiting: VecDeque<(u64, GenerationJob)>,
+    /// Requests waiting for or being answered by the model, by ticket; several requests with
+    /// the same cache key share one ticket.
+    asked: BTreeMap<u64, (String, Vec<Asked<'r>>)>,
+    /// Tickets by cache key, while in flight.
+    tickets: BTreeMap<String, u64>,
+    next_ticket: u64,
+    /// Checked answers by request digest.
+    pub answers: BTreeMap<String, String>,
+    /// The counters of the run.
+    pub stats: LlmStats,
+    progress: &'p mut dyn FnMut(ProseProgress),
+    overall: ProseProgress,
+    /// When the model started, and time spent here since (not model time).
+    model_started: Option<Instant>,
+    handling: Duration,
+    /// The first failure (a cache or chat template error); the run stops at it.
+    pub failure: Option<LlmRenderError>,
+}
+
+impl<'r, 'c, 'p> ProseQueue<'r, 'c, 'p> {
+    /// An empty queue; [`ProseQueue::ask_all`] fills it.
+    pub fn new(
+        chat: Box<dyn ChatFormat>,
+        model_sha256: String,
+        cache: &'c mut ProseCache,
+        checker: FactChecker,
+        options: LlmOptions,
+        progress: &'p mut dyn FnMut(ProseProgress),
+    ) -> ProseQueue<'r, 'c, 'p> {
+        ProseQueue {
+            chat,
+            model_sha256,
+            cache,
+            checker,
+            options,
+            waiting: VecDeque::new(),
+            asked: BTreeMap::new(),
+            tickets: BTreeMap::new(),
+            next_ticket: 0,
+            answers: BTreeMap::new(),
+            stats: LlmStats::default(),
+            progress,
+            overall: ProseProgress::default(),
+            model_started: None,
+            handling: Duration::ZERO,
+            failure: None,
+        }
+    }
+
+    /// Asks every model request of the run's first try: cache hits are handled at once (their
+    /// retries asked in turn), misses wait for the model.
+    pub fn ask_all(&mut self, jobs: Vec<PendingJob<'r>>) {
+        for job in jobs {
+            self.ask(job, 0);
+        }
+        self.report();
+    }
+
+    /// Seconds the model has run so far (time spent handling answers excluded).
+    pub fn model_seconds(&self) -> f64 {
+        self.model_started.map_or(0.0, |started| {
+            started
+                .elapsed()
+                .saturating_sub(self.handling)
+                .as_secs_f64()
+        })
+    }
+
+    fn report(&mut self) {
+        self.overall.generation_seconds = self.model_seconds();
+        (self.progress)(self.overall);
+    }
+
+    /// Asks one model request: from the cache when it has the answer, else from the model.
+    fn ask(&mut self, job: PendingJob<'r>, attempt: u32) {
+        if self.failure.is_some() {
+            return;
+        }
+        let parts: Vec<PromptPart<'_>> = job
+            .parts
+            .iter()
+            .map(|part| PromptPart {
+                request: part.request,
+                findings: &part.findings,
+            })
+            .collect();
+        let prompt = build_group_prompt(&parts);
+        let formatted = match self.chat.format(&prompt) {
+            Ok(formatted) => formatted,
+            Err(error) => {
+                self.failure = Some(LlmRenderError::Model(error));
+                return;
+            }
+        };
+        let max_tokens = job
+            .parts
+            .iter()
+            .map(|part| token_limit(part.request, &self.options))
+            .fold(0u32, u32::saturating_add);
+        let generation = GenerationJob {
+            prompt: formatted,
+            seed: attempt_seed(job_seed(&job.parts), attempt),
+            max_tokens,
+            temperature: self.options.temperature,
+        };
+        let sampling = SamplingKey {
+            temperature: generation.temperature,
+            max_tokens: generation.max_tokens,
+        };
+        let key = cache_key(
+            &self.model_sha256,
+            &generation.prompt,
+            sampling,
+            generation.seed,
+        );
+        self.overall.total += 1;
+        let asked = Asked { job, attempt };
+        if let Some(ticket) = self.tickets.get(&key) {
+            // The same prompt and seed is already with the model: one answer serves both.
+            if let Some((_, waiting)) = self.asked.get_mut(ticket) {
+                waiting.push(asked);
+            }
+            return;
+        }
+        match self.cache.get(&key) {
+            Ok(Some(answer)) => {
+                self.stats.cache_hits += 1;
+                self.overall.done += 1;
+                self.check(asked, Answer::Text(&answer.text));
+            }
+            Ok(None) => {
+                let ticket = self.next_ticket;
+                self.next_ticket += 1;
+                self.waiting.push_back((ticket, generation));
+                self.tickets.insert(key.clone(), ticket);
+                self.asked.insert(ticket, (key, vec![asked]));
+            }
+            Err(error) => self.failure = Some(error.into()),
+        }
+    }
+
+    /// Fact checks every part of an answer against its own packet; keeps the passing parts and
+    /// asks again for the failing ones (together, each with its correction) while retries last.
+    fn check(&mut self, asked: Asked<'r>, answer: Answer<'_>) {
+        let Asked { job, attempt } = asked;
+        let count = job.parts.len();
+        let texts = match answer {
+            Answer::Text(text) => split_group_answer(text, count),
+            Answer::Problem(_) => vec![None; count],
+        };
+        let mut failed: Vec<PendingPart<'r>> = Vec::new();
+        for (number, (part, text)) in job.parts.into_iter().zip(texts).enumerate() {
+            self.stats.attempts += 1;
+            let findings = match (&answer, text) {
+                (Answer::Problem(problem), _) => vec![Finding {
+                    reason: FailureReason::NoAnswer,
+                    detail: (*problem).to_string(),
+                }],
+                (Answer::Text(_), None) => vec![Finding {
+                    reason: FailureReason::MissingPart,
+                    detail: part_marker(number + 1, &part.request.author.name),
+                }],
+                (Answer::Text(_), Some(text)) => {
+                    let text = clean_answer(&text, part.request.kind.is_chat());
+                    let findings = self.checker.check(part.request, &text);
+                    if findings.is_empty() {
+                        self.answers.insert(part.digest, text);
+                        continue;
+                    }
+                    findings
+                }
+            };
+            let mut reasons: Vec<FailureReason> = findings.iter().map(|f| f.reason).collect();
+            reasons.dedup();
+            for reason in reasons {
+                *self
+                    .stats
+                    .failures
+                    .entry(reason.name().to_string())
+                    .or_insert(0) += 1;
+            }
+            failed.push(PendingPart { findings, ..part });
+        }
+        if failed.is_empty() || attempt >= MAX_RETRIES {
+            return;
+        }
+        match answer {
+            // Only the failing parts are asked again, together, each with its correction.
+            Answer::Text(_) => self.ask(PendingJob { parts: failed }, attempt + 1),
+            // A group prompt that cannot run (too long for the context) is split: each part is
+            // asked alone. A single prompt that cannot run will not run on a retry either.
+            Answer::Problem(_) if count > 1 => {
+                for part in failed {
+                    let single = PendingJob {
+                        parts: vec![PendingPart {
+                            findings: Vec::new(),
+                            ..part
+                        }],
+                    };
+                    self.ask(single, attempt + 1);
+                }
+            }
+            Answer::Problem(_) => {}
+        }
+    }
+}
+
+impl JobQueue for ProseQueue<'_, '_, '_> {
+    fn waiting(&self) -> Vec<&GenerationJob> {
+        self.waiting.iter().map(|(_, job)| job).collect()
+    }
+
+    fn next(&mut self) -> Option<(u64, GenerationJob)> {
+        if self.failure.is_some() {
+            return None;
+        }
+        self.model_started.get_or_insert_with(Instant::now);
+        self.waiting.pop_front()
+    }
+
+    fn finished(&mut self, ticket: u64, generation: Generation) -> ControlFlow<()> {
+        let started = Instant::now();
+        self.stats.model_calls += 1;
+        self.stats.prompt_tokens += generation.prompt_tokens;
+        self.stats.generated_tokens += generation.generated_tokens;
+        self.overall.done += 1;
+        self.overall.generated_tokens += generation.generated_tokens;
+        if let Some((key, waiting)) = self.asked.remove(&ticket) {
+            self.tickets.remove(&key);
+            match &generation.text {
+                Some(text) => {
+                    // Cached at once, so an interrupted cold run keeps what it generated.
+                    let answer = CachedAnswer {
+                        text: text.clone(),
+                        prompt_tokens: generation.prompt_tokens,
+                        generated_tokens: generation.generated_tokens,
+                    };
+                    if let Err(error) = self.cache.put_all(&[(key, answer)]) {
+                        self.failure = Some(error.into());
+                    }
+                    for asked in waiting {
+                        self.check(asked, Answer::Text(text));
+                    }
+                }
+                None => {
+                    let problem = generation.problem.as_deref().unwrap_or_default();
+                    for asked in waiting {
+                        self.check(asked, Answer::Problem(problem));
+                    }
+                }
+            }
+        }
+        self.handling += started.elapsed();
+        self.report();
+        if self.failure.is_some() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
+}
