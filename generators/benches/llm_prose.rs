@@ -16,7 +16,8 @@
 //! against raw batched decode, and batch 16 against batch 1, raw and end to end.
 //!
 //! Knobs (environment): `ORGFORGE_BENCH_DAYS` (default 1), `ORGFORGE_BENCH_RUNS` (end-to-end runs
-//! at batch 16, default 3), `ORGFORGE_BENCH_SEQUENTIAL_RUNS` (at batch 1, default 1),
+//! at batch 16, default 3), `ORGFORGE_BENCH_SEQUENTIAL_RUNS` (at batch 1, default 1; 0 skips),
+//! `ORGFORGE_BENCH_RAW` (0 skips the raw decode measurements),
 //! `ORGFORGE_BENCH_MAX_TOKENS` (token limit per text, default 64), `ORGFORGE_BENCH_SCENARIO`
 //! (a compiled-in scenario, default `default`). One day of the default scenario is about 370
 //! texts in about 320 model requests whose prompts (hundreds of tokens each) dwarf the answers:
@@ -129,17 +130,18 @@ fn end_to_end_rates(
 ) -> (f64, f64) {
     let mut generated = Vec::new();
     let mut processed = Vec::new();
-    for run in 0..runs.max(1) {
+    for run in 0..runs {
         let (stats, seconds) = end_to_end(generator, outcome, max_tokens);
         let rate = stats.generated_tokens as f64 / seconds;
         let all = (stats.generated_tokens + stats.prompt_tokens) as f64 / seconds;
         eprintln!(
-            "{name} run {run}: {seconds:.1} s wall, {} texts, {} model requests, {} model calls, \
-             {} fallbacks, {} prompt + {} generated tokens: {rate:.1} generated tokens/s, \
-             {all:.1} processed tokens/s (in-model: {:.1} / {:.1})",
+            "{name} run {run}: {seconds:.1} s wall, {} texts, {} model requests, {} model calls \
+             ({} stopped early), {} fallbacks, {} prompt + {} generated tokens: {rate:.1} \
+             generated tokens/s, {all:.1} processed tokens/s (in-model: {:.1} / {:.1})",
             stats.requests,
             stats.model_requests,
             stats.model_calls,
+            stats.stopped_early,
             stats.fallbacks,
             stats.prompt_tokens,
             stats.generated_tokens,
@@ -158,7 +160,7 @@ fn bench(c: &mut Criterion) {
         return;
     };
     let days = env_number("ORGFORGE_BENCH_DAYS", 1).max(1);
-    let runs = env_number("ORGFORGE_BENCH_RUNS", 3);
+    let runs = env_number("ORGFORGE_BENCH_RUNS", 3).max(1);
     let sequential_runs = env_number("ORGFORGE_BENCH_SEQUENTIAL_RUNS", 1);
     let max_tokens = env_number("ORGFORGE_BENCH_MAX_TOKENS", 64).max(1);
     let mut batched = generator(&path, BATCH);
@@ -174,7 +176,12 @@ fn bench(c: &mut Criterion) {
     group.sampling_mode(SamplingMode::Flat);
     group.warm_up_time(Duration::from_millis(1));
     group.measurement_time(Duration::from_secs(1));
-    for (name, sequences) in [("raw_batched_16", BATCH), ("raw_sequential", 1)] {
+    let raw_configurations: &[(&str, u32)] = if env_number("ORGFORGE_BENCH_RAW", 1) == 0 {
+        &[]
+    } else {
+        &[("raw_batched_16", BATCH), ("raw_sequential", 1)]
+    };
+    for &(name, sequences) in raw_configurations {
         let model = if sequences == 1 {
             &sequential
         } else {

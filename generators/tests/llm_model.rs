@@ -35,23 +35,30 @@ fn generator(batch_size: u32) -> Option<LlamaGenerator> {
     }
 }
 
+/// The system message and topics of the test jobs.
+const SYSTEM: &str = "You write short Slack messages.";
+const TOPICS: [&str; 5] = [
+    "the PLAT-12 retry budget",
+    "a flaky deploy of billing-api",
+    "the sprint 3 kickoff",
+    "reviewing pull request 41",
+    "on-call handover",
+];
+
+fn user(topic: &str) -> String {
+    format!("Write one sentence about {topic}.")
+}
+
 fn jobs(generator: &LlamaGenerator, temperature: f32) -> Vec<GenerationJob> {
-    let topics = [
-        "the PLAT-12 retry budget",
-        "a flaky deploy of billing-api",
-        "the sprint 3 kickoff",
-        "reviewing pull request 41",
-        "on-call handover",
-    ];
-    topics
+    TOPICS
         .iter()
         .enumerate()
         .map(|(index, topic)| GenerationJob {
             prompt: generator
                 .chat()
                 .format(&Prompt {
-                    system: "You write short Slack messages.".to_string(),
-                    user: format!("Write one sentence about {topic}."),
+                    system: SYSTEM.to_string(),
+                    user: user(topic),
                 })
                 .unwrap_or_else(|e| panic!("{e}")),
             seed: index as u32 + 1,
@@ -145,14 +152,23 @@ fn a_prompt_longer_than_the_context_is_a_counted_problem_not_a_crash() {
     assert!(generations[1].text.is_some());
 }
 
-/// A queue that adds one job while the model runs, as a retry does: after the first answer.
-struct AddsOneLater {
+/// A queue that adds jobs while the model runs, as retries do: after the first answer, a job
+/// with another system message, and a "retry" of the job that finished (its prompt plus a
+/// correction).
+struct AddsLater {
     waiting: VecDeque<(u64, GenerationJob)>,
-    later: Option<GenerationJob>,
+    late: Option<GenerationJob>,
+    retries: Vec<GenerationJob>,
+    /// Ticket of the job that was retried.
+    retried: Option<u64>,
     answers: Vec<(u64, Generation)>,
 }
 
-impl JobQueue for AddsOneLater {
+/// Ticket of the job with another system message, and of the retry.
+const LATE: u64 = 99;
+const RETRY: u64 = 100;
+
+impl JobQueue for AddsLater {
     fn waiting(&self) -> Vec<&GenerationJob> {
         self.waiting.iter().map(|(_, job)| job).collect()
     }
@@ -163,49 +179,86 @@ impl JobQueue for AddsOneLater {
 
     fn finished(&mut self, ticket: u64, generation: Generation) -> ControlFlow<()> {
         self.answers.push((ticket, generation));
-        if let Some(job) = self.later.take() {
-            self.waiting.push_back((99, job));
+        if let Some(job) = self.late.take() {
+            self.waiting.push_back((LATE, job));
+            if let Some(retry) = self.retries.get(ticket as usize) {
+                self.retried = Some(ticket);
+                self.waiting.push_front((RETRY, retry.clone()));
+            }
         }
         ControlFlow::Continue(())
     }
 }
 
 #[test]
-fn a_job_queued_mid_run_joins_the_batch_and_reuses_what_prefix_it_shares() {
+fn jobs_queued_mid_run_join_the_batch_and_reuse_cells_correctly() {
     let (Some(mut batched), Some(mut alone)) = (generator(4), generator(1)) else {
         return;
     };
     let greedy = jobs(&batched, 0.0);
+    let format = |system: &str, user: String| {
+        batched
+            .chat()
+            .format(&Prompt {
+                system: system.to_string(),
+                user,
+            })
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
     // A different system message: the job shares only the chat template's first tokens with
     // the prefix decoded at the start, so its copied prefix cells are cut back.
     let late = GenerationJob {
-        prompt: batched
-            .chat()
-            .format(&Prompt {
-                system: "You write terse commit messages.".to_string(),
-                user: "Write one sentence about the PLAT-12 retry budget.".to_string(),
-            })
-            .unwrap_or_else(|e| panic!("{e}")),
+        prompt: format(
+            "You write terse commit messages.",
+            "Write one sentence about the PLAT-12 retry budget.".to_string(),
+        ),
         seed: 9,
         max_tokens: 24,
         temperature: 0.0,
     };
-    let mut queue = AddsOneLater {
+    // A retry: the first try's prompt plus a correction; it reuses its first try's cells.
+    let retries: Vec<GenerationJob> = TOPICS
+        .iter()
+        .zip(&greedy)
+        .map(|(topic, job)| GenerationJob {
+            prompt: format(
+                SYSTEM,
+                format!(
+                    "{}\nYour previous answer was too long. Use ten words.",
+                    user(topic)
+                ),
+            ),
+            ..job.clone()
+        })
+        .collect();
+    let mut queue = AddsLater {
         waiting: (0u64..).zip(greedy.clone()).collect(),
-        later: Some(late.clone()),
+        late: Some(late.clone()),
+        retries: retries.clone(),
+        retried: None,
         answers: Vec::new(),
     };
     batched.run(&mut queue).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(queue.answers.len(), greedy.len() + 1);
-    let Some((_, joined)) = queue.answers.iter().find(|(ticket, _)| *ticket == 99) else {
-        panic!("the job queued mid-run was not answered");
+    assert_eq!(queue.answers.len(), greedy.len() + 2);
+    let answer = |ticket: u64| {
+        queue
+            .answers
+            .iter()
+            .find(|(t, _)| *t == ticket)
+            .and_then(|(_, generation)| generation.text.clone())
+            .unwrap_or_else(|| panic!("job {ticket} was not answered"))
     };
-    let fresh = texts(&mut alone, &[late]);
-    eprintln!("late job: {:?} / alone: {:?}", joined.text, fresh[0]);
-    assert!(joined.text.as_deref().is_some_and(|t| !t.trim().is_empty()));
-    // Same greedy text as the job run alone, with nothing shared (up to llama.cpp's kernels,
-    // which agree on this model and CPU).
-    assert_eq!(joined.text.as_deref(), Some(fresh[0].as_str()));
+    let Some(retried) = queue.retried else {
+        panic!("no retry was queued");
+    };
+    let fresh = texts(&mut alone, &[late, retries[retried as usize].clone()]);
+    eprintln!("late: {:?} / alone: {:?}", answer(LATE), fresh[0]);
+    eprintln!("retry: {:?} / alone: {:?}", answer(RETRY), fresh[1]);
+    assert!(!answer(LATE).trim().is_empty() && !answer(RETRY).trim().is_empty());
+    // The same greedy texts as the jobs run alone, with nothing reused (up to llama.cpp's
+    // kernels, which agree on this model and CPU).
+    assert_eq!(answer(LATE), fresh[0]);
+    assert_eq!(answer(RETRY), fresh[1]);
 }
 
 /// Prints raw and orgforge decode throughput at batch 1 and 16 (a quick look; the criterion

@@ -32,7 +32,13 @@ enum Behaviour {
     NoRoomForGroups,
     /// Writes the facts for this many jobs, then fails (a run interrupted mid-batch).
     FailAfter(usize),
+    /// Like `InventThenFacts`, but a first try goes on for many more lines after the invented
+    /// one.
+    InventThenRamble,
 }
+
+/// Lines a rambling first try adds after its invented line.
+const RAMBLE_LINES: usize = 30;
 
 struct Stub {
     behaviour: Behaviour,
@@ -43,6 +49,10 @@ struct Stub {
     batch: usize,
     /// What happened, in order: a job started or finished, and whether it was a retry.
     log: Vec<(Event, bool)>,
+    /// Hands each answer to the queue line by line while "writing" it, as llama.rs does.
+    stream: bool,
+    /// Lines written, over all answers (fewer when the queue stops answers early).
+    lines_written: usize,
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -59,6 +69,8 @@ impl Stub {
             prompts: Vec::new(),
             batch: 1,
             log: Vec::new(),
+            stream: false,
+            lines_written: 0,
         }
     }
 }
@@ -154,6 +166,10 @@ impl TextGenerator for Stub {
                 | (Behaviour::DropLastPart, true) => {
                     "Done: ZZZ-98765 shipped on 1999-12-31.".to_string()
                 }
+                (Behaviour::InventThenRamble, false) => format!(
+                    "Done: ZZZ-98765 shipped on 1999-12-31.\n{}",
+                    "More words about the work.\n".repeat(RAMBLE_LINES)
+                ),
                 _ => format!("Update: {}.", required_facts(section).join(", ")),
             };
             let parts = group_parts(&job.prompt);
@@ -167,10 +183,43 @@ impl TextGenerator for Stub {
             } else {
                 answer(self.behaviour, &job, &parts, write)
             };
+            let generation = if self.stream {
+                self.write_lines(queue, ticket, generation)
+            } else {
+                self.lines_written += generation.text.as_deref().map_or(0, |t| t.lines().count());
+                generation
+            };
             self.log.push((Event::Finished, retry));
             if queue.finished(ticket, generation).is_break() {
                 return Ok(());
             }
+        }
+    }
+}
+
+impl Stub {
+    /// "Writes" an answer line by line, showing the queue each finished line; stops where the
+    /// queue says so, with the text so far.
+    fn write_lines(
+        &mut self,
+        queue: &mut dyn JobQueue,
+        ticket: u64,
+        generation: Generation,
+    ) -> Generation {
+        let Some(full) = generation.text.clone() else {
+            return generation;
+        };
+        let mut text = String::new();
+        for line in full.split_inclusive('\n') {
+            text.push_str(line);
+            self.lines_written += 1;
+            if line.ends_with('\n') && !queue.keep_going(ticket, &text) {
+                break;
+            }
+        }
+        Generation {
+            text: Some(text),
+            ..generation
         }
     }
 }
@@ -339,6 +388,37 @@ fn retries_join_the_running_batch_and_order_does_not_change_the_outcome() {
 }
 
 #[test]
+fn an_answer_that_already_failed_stops_early_and_changes_nothing_else() {
+    let mut whole = Stub::new(Behaviour::InventThenRamble);
+    let (unstopped, whole_stats) = run(&mut whole, &mut memory_cache());
+    let mut streamed = Stub::new(Behaviour::InventThenRamble);
+    streamed.stream = true;
+    let (stopped, stats) = run(&mut streamed, &mut memory_cache());
+    // Every first try is stopped right after its invented line, never rambling on.
+    let first_tries = streamed
+        .log
+        .iter()
+        .filter(|&&(event, retry)| event == Event::Started && !retry)
+        .count() as u64;
+    assert!(first_tries > 0);
+    assert_eq!(stats.stopped_early, first_tries);
+    assert_eq!(whole_stats.stopped_early, 0);
+    assert!(
+        streamed.lines_written * 4 < whole.lines_written,
+        "stopping early saved too little: {} vs {} lines",
+        streamed.lines_written,
+        whole.lines_written
+    );
+    // The stopped answers fail as the whole ones did: same attempts, retries, fallbacks and
+    // corpus. (The reasons differ for groups: parts after the stopping line are never written,
+    // so they fail as `missing_part` rather than with their own invented number.)
+    assert_eq!(bytes(&stopped), bytes(&unstopped));
+    assert_eq!(stats.attempts, whole_stats.attempts);
+    assert_eq!(stats.fallbacks, whole_stats.fallbacks);
+    assert_eq!(stats.model_calls, whole_stats.model_calls);
+}
+
+#[test]
 fn a_warm_cache_replays_byte_identical_with_no_model_call() {
     let directory = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = directory.path().join("cache.sqlite");
@@ -433,19 +513,26 @@ fn a_missing_part_is_retried_alone_then_falls_back_while_the_others_pass() {
     assert_eq!(stats.fallbacks, multi);
     assert_eq!(stats.attempts, stats.requests + 2 * multi);
     assert_eq!(stats.model_calls, stats.model_requests + 2 * multi);
-    let retries = &stub.prompts[stats.model_requests as usize..];
+    // Retries start as soon as their first try is checked, so they are interleaved with first
+    // tries: they are the prompts with a correction.
+    let retries: Vec<&String> = stub
+        .prompts
+        .iter()
+        .filter(|prompt| prompt.contains("rejected because"))
+        .collect();
     assert_eq!(retries.len() as u64, 2 * multi);
-    for prompt in retries {
+    for prompt in &retries {
         assert!(
             !prompt.contains("\n### 1 — "),
             "a retry asked for a group: {prompt}"
         );
-        assert!(prompt.contains("rejected because"), "{prompt}");
     }
-    assert!(
-        retries[..multi as usize]
-            .iter()
-            .all(|prompt| prompt.contains("the part was missing")),
+    let naming_the_part = retries
+        .iter()
+        .filter(|prompt| prompt.contains("the part was missing"))
+        .count() as u64;
+    assert_eq!(
+        naming_the_part, multi,
         "the first retry names the missing part"
     );
     assert_eq!(corpus.prose.fallbacks, stats.fallbacks);

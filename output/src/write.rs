@@ -78,6 +78,9 @@ pub struct ProseRunInfo {
     /// Prompt plus generated tokens per second of model time.
     #[serde(default)]
     pub processed_tokens_per_second: f64,
+    /// Answers stopped while being written because a finished line already failed the check.
+    #[serde(default)]
+    pub stopped_early: u64,
 }
 
 /// How to write a run.

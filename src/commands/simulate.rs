@@ -97,11 +97,13 @@ pub fn run(args: SimulateArgs) -> Result<i32, Failure> {
     .map_err(|e| Failure::Runtime(format!("cannot record run.json: {e}")))?;
     if let Some(prose) = &prose_run {
         eprintln!(
-            "orgforge: llm prose: {} texts in {} model requests, {} model calls, {} cache hits, \
-             {} fallbacks, {} tokens generated at {:.1} tokens/s ({:.1} tokens/s with prompts)",
+            "orgforge: llm prose: {} texts in {} model requests, {} model calls ({} stopped \
+             early), {} cache hits, {} fallbacks, {} tokens generated at {:.1} tokens/s ({:.1} \
+             tokens/s with prompts)",
             prose.requests,
             prose.model_requests,
             prose.model_calls,
+            prose.stopped_early,
             prose.cache_hits,
             prose.fallbacks,
             prose.generated_tokens,

@@ -179,6 +179,7 @@ impl Prepared {
             generation_seconds: stats.generation_seconds,
             tokens_per_second: stats.tokens_per_second(),
             processed_tokens_per_second: stats.processed_tokens_per_second(),
+            stopped_early: stats.stopped_early,
         };
         Ok((corpus, info))
     }

@@ -5,12 +5,16 @@
 //! - the prompts waiting at the start are tokenized; the longest token prefix common to all (the
 //!   system message) is decoded once into its own sequence. The context is sized for the
 //!   longest of them plus [`RETRY_ROOM_TOKENS`] (a retry's corrective instruction);
-//! - up to `batch_size` sequences are live at a time. A new sequence copies the prefix
-//!   sequence's KV cells (`llama_memory_seq_cp`; llama.cpp copies a whole per-sequence stream,
-//!   so cells past the part the prompt shares are removed after), then prefills only the rest;
+//! - up to `batch_size` sequences are live at a time. A job goes to the free sequence whose last
+//!   prompt shares the longest start with its own (a retry, which is its first try plus a
+//!   correction, lands where the first try ran) and keeps those cells; otherwise the sequence
+//!   copies the prefix sequence's KV cells (`llama_memory_seq_cp`; llama.cpp copies a whole
+//!   per-sequence stream, so cells past the part the prompt shares are removed after). Either
+//!   way only the rest of the prompt is prefilled;
 //! - each `decode` carries one token of every generating sequence plus as many prefill tokens as
 //!   fit; a finished sequence goes to the queue at once (which may queue a retry) and its slot
-//!   takes the next waiting job before the next decode (continuous batching);
+//!   takes the next waiting job before the next decode (continuous batching); each completed
+//!   line is shown to the queue, which may stop a sequence whose answer is already lost;
 //! - each sequence samples with its own sampler seeded from its job, so its text does not depend
 //!   on which other jobs share the batch (up to llama.cpp's floating-point kernels).
 //!
@@ -253,16 +257,19 @@ impl LlamaGenerator {
     }
 }
 
+/// Tokens `a` and `b` share from their start.
+fn shared_start(a: &[LlamaToken], b: &[LlamaToken]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
 /// Tokens the prompts share from their start.
 fn common_prefix(prompts: &[Vec<LlamaToken>]) -> usize {
     let Some(first) = prompts.first() else {
         return 0;
     };
-    let mut length = first.len();
-    for prompt in &prompts[1..] {
-        length = length.min(first.iter().zip(prompt).take_while(|(a, b)| a == b).count());
-    }
-    length
+    prompts[1..].iter().fold(first.len(), |length, prompt| {
+        length.min(shared_start(first, prompt))
+    })
 }
 
 fn sampler_for(job: &GenerationJob) -> LlamaSampler {
@@ -343,67 +350,86 @@ impl TextGenerator for LlamaGenerator {
         }
 
         let mut slots: Vec<Option<Slot>> = (0..parallel).map(|_| None).collect();
+        // The prompt whose KV cells each sequence holds (its last job's), by slot index.
+        let mut held: Vec<Vec<LlamaToken>> = vec![Vec::new(); parallel as usize];
         loop {
             // Refill free slots from the queue (retries queued by finished jobs included).
-            for (index, slot) in slots.iter_mut().enumerate() {
-                while slot.is_none() {
-                    let Some((ticket, job)) = queue.next() else {
-                        break;
+            loop {
+                let free: Vec<usize> = (0..slots.len()).filter(|&i| slots[i].is_none()).collect();
+                if free.is_empty() {
+                    break;
+                }
+                let Some((ticket, job)) = queue.next() else {
+                    break;
+                };
+                let prompt = self.tokenize(&job.prompt);
+                if prompt.len() as u32 + 1 > per_sequence {
+                    let problem = Generation {
+                        text: None,
+                        problem: Some(format!(
+                            "the prompt has {} tokens; the context holds {per_sequence}",
+                            prompt.len()
+                        )),
+                        prompt_tokens: prompt.len() as u64,
+                        generated_tokens: 0,
                     };
-                    let prompt = self.tokenize(&job.prompt);
-                    if prompt.len() as u32 + 1 > per_sequence {
-                        let problem = Generation {
-                            text: None,
-                            problem: Some(format!(
-                                "the prompt has {} tokens; the context holds {per_sequence}",
-                                prompt.len()
-                            )),
-                            prompt_tokens: prompt.len() as u64,
-                            generated_tokens: 0,
-                        };
-                        if queue.finished(ticket, problem).is_break() {
-                            return Ok(());
-                        }
-                        continue;
+                    if queue.finished(ticket, problem).is_break() {
+                        return Ok(());
                     }
-                    let sequence = index as i32;
+                    continue;
+                }
+                // Cells to reuse, at most all but the prompt's last token (its logits start
+                // the answer): the free sequence whose last prompt shares the longest start
+                // with this one (a retry finds its first try there), or the shared prefix.
+                let limit = prompt.len().saturating_sub(1);
+                let from_prefix = shared_start(&prefix, &prompt).min(limit);
+                let (index, from_held) = free
+                    .iter()
+                    .map(|&i| (i, shared_start(&held[i], &prompt).min(limit)))
+                    .max_by_key(|&(i, shared)| (shared, std::cmp::Reverse(i)))
+                    .unwrap_or((free[0], 0));
+                let sequence = index as i32;
+                let reuse = if from_held > 0 && from_held >= from_prefix {
+                    // Keep this sequence's cells up to the shared start.
+                    context
+                        .clear_kv_cache_seq(Some(index as u32), Some(from_held as u32), None)
+                        .map_err(|e| backend_error("kv cache", e))?;
+                    from_held
+                } else {
                     context
                         .clear_kv_cache_seq(Some(index as u32), None, None)
                         .map_err(|e| backend_error("kv cache", e))?;
-                    // The part of the shared prefix this prompt starts with (all of it, unless
-                    // a later job differs early), less its last token, whose logits start the
-                    // answer.
-                    let reuse = prefix
-                        .iter()
-                        .zip(&prompt)
-                        .take_while(|(a, b)| a == b)
-                        .count()
-                        .min(prompt.len().saturating_sub(1));
-                    if reuse > 0 {
+                    if from_prefix > 0 {
                         context
                             .copy_kv_cache_seq(prefix_sequence, sequence, None, None)
                             .map_err(|e| backend_error("kv cache", e))?;
-                        if reuse < prefix.len() {
+                        if from_prefix < prefix.len() {
                             context
-                                .clear_kv_cache_seq(Some(index as u32), Some(reuse as u32), None)
+                                .clear_kv_cache_seq(
+                                    Some(index as u32),
+                                    Some(from_prefix as u32),
+                                    None,
+                                )
                                 .map_err(|e| backend_error("kv cache", e))?;
                         }
                     }
-                    *slot = Some(Slot {
-                        ticket,
-                        max_tokens: job.max_tokens,
-                        sequence,
-                        sampler: sampler_for(&job),
-                        suffix: prompt[reuse..].to_vec(),
-                        prompt_tokens: prompt.len() as u64,
-                        prefilled: 0,
-                        position: reuse as i32,
-                        next: None,
-                        logits_at: None,
-                        bytes: Vec::new(),
-                        generated: 0,
-                    });
-                }
+                    from_prefix
+                };
+                slots[index] = Some(Slot {
+                    ticket,
+                    max_tokens: job.max_tokens,
+                    sequence,
+                    sampler: sampler_for(&job),
+                    suffix: prompt[reuse..].to_vec(),
+                    prompt_tokens: prompt.len() as u64,
+                    prefilled: 0,
+                    position: reuse as i32,
+                    next: None,
+                    logits_at: None,
+                    bytes: Vec::new(),
+                    generated: 0,
+                });
+                held[index] = prompt;
             }
             if slots.iter().all(Option::is_none) {
                 return Ok(());
@@ -459,12 +485,18 @@ impl TextGenerator for LlamaGenerator {
                 };
                 let token = slot.sampler.sample(&context, at);
                 let end = vocab.is_eog(token);
+                let mut stop = false;
                 if !end {
-                    slot.bytes.extend(vocab.token_to_piece(token, false, None));
+                    let piece = vocab.token_to_piece(token, false, None);
+                    let line_done = piece.contains(&b'\n');
+                    slot.bytes.extend(piece);
                     slot.generated += 1;
+                    // A finished line may already doom the answer: stop writing it.
+                    stop = line_done
+                        && !queue.keep_going(slot.ticket, &String::from_utf8_lossy(&slot.bytes));
                 }
                 let full = slot.position as u32 + 1 >= per_sequence;
-                if end || slot.generated >= slot.max_tokens || full {
+                if end || stop || slot.generated >= slot.max_tokens || full {
                     let generation = Generation {
                         text: Some(String::from_utf8_lossy(&slot.bytes).into_owned()),
                         problem: None,

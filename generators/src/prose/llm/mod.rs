@@ -87,6 +87,12 @@ pub trait JobQueue {
     fn next(&mut self) -> Option<(u64, GenerationJob)>;
     /// A job has finished (called as soon as its sequence ends). `Break` stops the run.
     fn finished(&mut self, ticket: u64, generation: Generation) -> ControlFlow<()>;
+    /// The text of a running job so far, called each time it completes a line; `false` stops
+    /// the job there (it then finishes with that text), because the rest could not save it.
+    fn keep_going(&mut self, ticket: u64, text: &str) -> bool {
+        let _ = (ticket, text);
+        true
+    }
 }
 
 /// A language model that answers many prompts together. The llama.cpp implementation lives in
@@ -176,6 +182,8 @@ pub struct LlmStats {
     pub generated_tokens: u64,
     /// Seconds spent in the model (prompt prefill and generation).
     pub generation_seconds: f64,
+    /// Answers stopped before their end because a finished line already failed the check.
+    pub stopped_early: u64,
 }
 
 impl LlmStats {

@@ -7,6 +7,12 @@
 //! checked against its own packet; failing parts are asked again at once, so a retry joins the
 //! running batch instead of waiting for the others to finish. The outcome (which answers pass,
 //! which parts fall back) depends only on the answers, never on the order they arrive in.
+//!
+//! While an answer is being written, every finished line is checked for the failures that more
+//! text cannot undo ([`DEFINITE`]: an invented number, a person outside the packet, a
+//! placeholder, too many words). The first such line stops the answer, which then fails the full
+//! check like any other (the full check finds at least the same failures: each of them only
+//! looks at words that are already complete); the model's time goes to the retry instead.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::ops::ControlFlow;
@@ -50,6 +56,15 @@ enum Answer<'a> {
     /// The model could not run the prompt (e.g. too long for the context).
     Problem(&'a str),
 }
+
+/// Failures that no further text can undo, so an answer showing one is stopped at once.
+pub(super) const DEFINITE: [FailureReason; 5] = [
+    FailureReason::InventedNumber,
+    FailureReason::UnknownPerson,
+    FailureReason::DepartedPerson,
+    FailureReason::Placeholder,
+    FailureReason::TooLong,
+];
 
 /// The seed of a model request: a single request's own seed, or its parts' seeds mixed in order.
 fn job_seed(parts: &[PendingPart<'_>]) -> u64 {
@@ -205,7 +220,13 @@ impl<'r, 'c, 'p> ProseQueue<'r, 'c, 'p> {
             Ok(None) => {
                 let ticket = self.next_ticket;
                 self.next_ticket += 1;
-                self.waiting.push_back((ticket, generation));
+                // A retry goes first: it starts at once, where its first try's cells still
+                // are (see llama.rs), and its text is settled sooner.
+                if attempt > 0 {
+                    self.waiting.push_front((ticket, generation));
+                } else {
+                    self.waiting.push_back((ticket, generation));
+                }
                 self.tickets.insert(key.clone(), ticket);
                 self.asked.insert(ticket, (key, vec![asked]));
             }
@@ -279,6 +300,28 @@ impl<'r, 'c, 'p> ProseQueue<'r, 'c, 'p> {
     }
 }
 
+impl ProseQueue<'_, '_, '_> {
+    /// Whether the finished lines of an unfinished answer already fail the check for a
+    /// [`DEFINITE`] reason in some part.
+    fn doomed(&self, job: &PendingJob<'_>, text: &str) -> bool {
+        let Some(end) = text.rfind('\n') else {
+            return false;
+        };
+        let texts = split_group_answer(&text[..end], job.parts.len());
+        job.parts.iter().zip(texts).any(|(part, text)| {
+            text.is_some_and(|text| {
+                let text = clean_answer(&text, part.request.kind.is_chat());
+                !text.is_empty()
+                    && self
+                        .checker
+                        .check(part.request, &text)
+                        .iter()
+                        .any(|finding| DEFINITE.contains(&finding.reason))
+            })
+        })
+    }
+}
+
 impl JobQueue for ProseQueue<'_, '_, '_> {
     fn waiting(&self) -> Vec<&GenerationJob> {
         self.waiting.iter().map(|(_, job)| job).collect()
@@ -290,6 +333,22 @@ impl JobQueue for ProseQueue<'_, '_, '_> {
         }
         self.model_started.get_or_insert_with(Instant::now);
         self.waiting.pop_front()
+    }
+
+    fn keep_going(&mut self, ticket: u64, text: &str) -> bool {
+        let started = Instant::now();
+        let keep = match self.asked.get(&ticket) {
+            Some((_, asked)) => match asked.first() {
+                Some(first) => !self.doomed(&first.job, text),
+                None => true,
+            },
+            None => true,
+        };
+        if !keep {
+            self.stats.stopped_early += 1;
+        }
+        self.handling += started.elapsed();
+        keep
     }
 
     fn finished(&mut self, ticket: u64, generation: Generation) -> ControlFlow<()> {
