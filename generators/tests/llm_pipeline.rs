@@ -35,6 +35,23 @@ enum Behaviour {
     /// Like `InventThenFacts`, but a first try goes on for many more lines after the invented
     /// one.
     InventThenRamble,
+    /// Some parts (by their facts: [`invents`]) always invent and ramble on; the others write
+    /// their facts.
+    SomePartsInvent,
+}
+
+/// Whether a part (or single prompt) invents under [`Behaviour::SomePartsInvent`]: decided by
+/// its required facts, so the same part decides the same in every prompt it appears in.
+fn invents(section: &str) -> bool {
+    required_facts(section).join(",").len() % 2 == 0
+}
+
+/// An invented line followed by many more.
+fn ramble() -> String {
+    format!(
+        "Done: ZZZ-98765 shipped on 1999-12-31.\n{}",
+        "More words about the work.\n".repeat(RAMBLE_LINES)
+    )
 }
 
 /// Lines a rambling first try adds after its invented line.
@@ -166,10 +183,7 @@ impl TextGenerator for Stub {
                 | (Behaviour::DropLastPart, true) => {
                     "Done: ZZZ-98765 shipped on 1999-12-31.".to_string()
                 }
-                (Behaviour::InventThenRamble, false) => format!(
-                    "Done: ZZZ-98765 shipped on 1999-12-31.\n{}",
-                    "More words about the work.\n".repeat(RAMBLE_LINES)
-                ),
+                (Behaviour::InventThenRamble, false) => ramble(),
                 _ => format!("Update: {}.", required_facts(section).join(", ")),
             };
             let parts = group_parts(&job.prompt);
@@ -233,7 +247,10 @@ fn answer(
     write: impl Fn(&str) -> String,
 ) -> Generation {
     let text = if parts.is_empty() {
-        write(&job.prompt)
+        match behaviour {
+            Behaviour::SomePartsInvent if invents(&job.prompt) => ramble(),
+            _ => write(&job.prompt),
+        }
     } else {
         let keep = match behaviour {
             Behaviour::DropLastPart => parts.len() - 1,
@@ -241,7 +258,11 @@ fn answer(
         };
         let mut text = String::from("Sure! Here are the parts.\n");
         for (number, author, section) in &parts[..keep] {
-            text.push_str(&format!("### {number} — {author}\n{}\n", write(section)));
+            let body = match behaviour {
+                Behaviour::SomePartsInvent if invents(section) => ramble(),
+                _ => write(section),
+            };
+            text.push_str(&format!("### {number} — {author}\n{body}\n"));
         }
         text
     };
@@ -409,13 +430,30 @@ fn an_answer_that_already_failed_stops_early_and_changes_nothing_else() {
         streamed.lines_written,
         whole.lines_written
     );
-    // The stopped answers fail as the whole ones did: same attempts, retries, fallbacks and
-    // corpus. (The reasons differ for groups: parts after the stopping line are never written,
-    // so they fail as `missing_part` rather than with their own invented number.)
+    // The stopped answers fail as the whole ones did: same retries, fallbacks and corpus. Parts
+    // of a group after the stopping line were never written: asked again, not counted.
     assert_eq!(bytes(&stopped), bytes(&unstopped));
-    assert_eq!(stats.attempts, whole_stats.attempts);
     assert_eq!(stats.fallbacks, whole_stats.fallbacks);
     assert_eq!(stats.model_calls, whole_stats.model_calls);
+    assert!(stats.attempts < whole_stats.attempts);
+    assert_eq!(stats.failures.get("missing_part"), None);
+}
+
+#[test]
+fn parts_an_early_stop_never_reached_are_not_charged_a_try() {
+    let mut whole = Stub::new(Behaviour::SomePartsInvent);
+    let (unstopped, whole_stats) = run(&mut whole, &mut memory_cache());
+    let mut streamed = Stub::new(Behaviour::SomePartsInvent);
+    streamed.stream = true;
+    let (stopped, stats) = run(&mut streamed, &mut memory_cache());
+    assert!(stats.stopped_early > 0);
+    // The inventing parts fall back after three tries in both runs; every other part is
+    // accepted in both, though with stopping a part after an inventing one is only reached
+    // once that one has used up its tries.
+    assert!(whole_stats.fallbacks > 0 && whole_stats.fallbacks < whole_stats.requests);
+    assert_eq!(stats.fallbacks, whole_stats.fallbacks);
+    assert_eq!(bytes(&stopped), bytes(&unstopped));
+    assert_eq!(stats.failures.get("missing_part"), None);
 }
 
 #[test]

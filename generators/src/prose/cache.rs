@@ -3,7 +3,9 @@
 //! The key is the sha256 of (model file sha256, full prompt after the chat template, sampling
 //! parameters, seed), so an answer is reused only for exactly the same question to exactly the
 //! same model. A run whose every answer is cached makes no model call and, since the fact check
-//! and the fallbacks are pure, writes the same corpus byte for byte.
+//! and the fallbacks are pure, writes the same corpus byte for byte. An answer the fact check
+//! stopped early (at a finished line with an invented number, a placeholder or too many words:
+//! decided by the text and its request alone) is stored as far as it was written (key v2).
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +13,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 /// Version of the key derivation; bump it when the key's inputs change meaning.
-const KEY_VERSION: &str = "orgforge-prose-cache-v1";
+const KEY_VERSION: &str = "orgforge-prose-cache-v2";
 
 /// Why the cache failed.
 #[derive(Debug, thiserror::Error)]
@@ -26,7 +28,7 @@ pub struct CacheError {
 /// One cached answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedAnswer {
-    /// The model's text, as generated.
+    /// The model's text, as generated (up to where the check stopped it, if it did).
     pub text: String,
     /// Tokens of the prompt when it was generated.
     pub prompt_tokens: u64,

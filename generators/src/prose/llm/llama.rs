@@ -3,8 +3,10 @@
 //!
 //! How [`LlamaGenerator::run`] works through a [`JobQueue`]:
 //! - the prompts waiting at the start are tokenized; the longest token prefix common to all (the
-//!   system message) is decoded once into its own sequence. The context is sized for the
-//!   longest of them plus [`RETRY_ROOM_TOKENS`] (a retry's corrective instruction);
+//!   system message) is decoded once into its own sequence. Every sequence gets the scenario's
+//!   `context_size` (KV memory is `batch_size` x `context_size` cells), never less: which
+//!   prompts fit must not depend on which others happen to be waiting (a resumed run answers
+//!   fewer), or a resumed run could differ from an uninterrupted one;
 //! - up to `batch_size` sequences are live at a time. A job goes to the free sequence whose last
 //!   prompt shares the longest start with its own (a retry, which is its first try plus a
 //!   correction, lands where the first try ran) and keeps those cells; otherwise the sequence
@@ -44,9 +46,6 @@ const CONTEXT_GRANULE_TOKENS: u32 = 256;
 const BATCH_TOKENS: u32 = 1024;
 /// Most sequences llama.cpp allows in one context (`LLAMA_MAX_SEQ`), less the prefix sequence.
 const MAX_PARALLEL_SEQUENCES: u32 = 255;
-/// Context room beyond the longest waiting prompt and answer, for the corrective instruction a
-/// retry adds; a job that still does not fit is a counted problem, not a crash.
-pub const RETRY_ROOM_TOKENS: u32 = 512;
 
 /// The llama backend, initialised once per process (a second `init` fails).
 static BACKEND: OnceLock<Result<LlamaBackend, String>> = OnceLock::new();
@@ -201,7 +200,7 @@ impl LlamaGenerator {
             .map_err(|error| backend_error("cannot create a llama context", error))
     }
 
-    /// Raw batched decode throughput, the ceiling for [`TextGenerator::generate`]: `sequences`
+    /// Raw batched decode throughput, the ceiling for [`TextGenerator::run`]: `sequences`
     /// sequences each prefill `prompt` and then decode `tokens` tokens greedily, all in one
     /// batch, with no prefix sharing, fact check or cache. Returns generated tokens per second.
     pub fn raw_decode_tokens_per_second(
@@ -257,6 +256,21 @@ impl LlamaGenerator {
     }
 }
 
+/// Drops sequence `index`'s cells from position `from` on. `false` when the model's memory
+/// cannot drop part of a sequence (recurrent models): the whole sequence is dropped instead.
+fn trim(context: &mut LlamaContext<'_>, index: usize, from: usize) -> Result<bool, ProseError> {
+    let sequence = Some(index as u32);
+    let kept = context
+        .clear_kv_cache_seq(sequence, Some(from as u32), None)
+        .map_err(|e| backend_error("kv cache", e))?;
+    if !kept {
+        context
+            .clear_kv_cache_seq(sequence, None, None)
+            .map_err(|e| backend_error("kv cache", e))?;
+    }
+    Ok(kept)
+}
+
 /// Tokens `a` and `b` share from their start.
 fn shared_start(a: &[LlamaToken], b: &[LlamaToken]) -> usize {
     a.iter().zip(b).take_while(|(x, y)| x == y).count()
@@ -310,15 +324,10 @@ impl TextGenerator for LlamaGenerator {
             // Keep at least one suffix token per prompt: its logits start the answer.
             let shortest = prompts.iter().map(Vec::len).min().unwrap_or(0);
             let length = common_prefix(&prompts).min(shortest.saturating_sub(1));
-            let longest_need = waiting
-                .iter()
-                .zip(&prompts)
-                .map(|(job, prompt)| prompt.len() as u32 + job.max_tokens + 1)
-                .max()
-                .unwrap_or(1);
-            let per_sequence = longest_need
-                .saturating_add(RETRY_ROOM_TOKENS)
-                .min(self.settings.context_size.max(CONTEXT_GRANULE_TOKENS))
+            let per_sequence = self
+                .settings
+                .context_size
+                .max(CONTEXT_GRANULE_TOKENS)
                 .div_ceil(CONTEXT_GRANULE_TOKENS)
                 * CONTEXT_GRANULE_TOKENS;
             let parallel = self
@@ -391,29 +400,26 @@ impl TextGenerator for LlamaGenerator {
                 let sequence = index as i32;
                 let reuse = if from_held > 0 && from_held >= from_prefix {
                     // Keep this sequence's cells up to the shared start.
-                    context
-                        .clear_kv_cache_seq(Some(index as u32), Some(from_held as u32), None)
-                        .map_err(|e| backend_error("kv cache", e))?;
-                    from_held
+                    if trim(&mut context, index, from_held)? {
+                        from_held
+                    } else {
+                        0
+                    }
                 } else {
-                    context
-                        .clear_kv_cache_seq(Some(index as u32), None, None)
-                        .map_err(|e| backend_error("kv cache", e))?;
+                    trim(&mut context, index, 0)?;
                     if from_prefix > 0 {
                         context
                             .copy_kv_cache_seq(prefix_sequence, sequence, None, None)
                             .map_err(|e| backend_error("kv cache", e))?;
-                        if from_prefix < prefix.len() {
-                            context
-                                .clear_kv_cache_seq(
-                                    Some(index as u32),
-                                    Some(from_prefix as u32),
-                                    None,
-                                )
-                                .map_err(|e| backend_error("kv cache", e))?;
-                        }
                     }
-                    from_prefix
+                    if from_prefix > 0
+                        && from_prefix < prefix.len()
+                        && !trim(&mut context, index, from_prefix)?
+                    {
+                        0
+                    } else {
+                        from_prefix
+                    }
                 };
                 slots[index] = Some(Slot {
                     ticket,

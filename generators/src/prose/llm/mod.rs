@@ -360,6 +360,7 @@ fn model_requests<'r>(
             digest: digest.clone(),
             request,
             findings: Vec::new(),
+            failed: 0,
         };
         match &request.group {
             Some(group) => {

@@ -9,10 +9,12 @@
 //! which parts fall back) depends only on the answers, never on the order they arrive in.
 //!
 //! While an answer is being written, every finished line is checked for the failures that more
-//! text cannot undo ([`DEFINITE`]: an invented number, a person outside the packet, a
-//! placeholder, too many words). The first such line stops the answer, which then fails the full
-//! check like any other (the full check finds at least the same failures: each of them only
-//! looks at words that are already complete); the model's time goes to the retry instead.
+//! text cannot undo ([`DEFINITE`]: an invented number, a placeholder, too many words). The first
+//! such line stops the answer. The part it stopped in then fails the full check like any other
+//! (the full check finds at least the same failures: each only looks at complete words); the
+//! parts of a group after it were never reached, so they are asked again as they were, with no
+//! try counted. Whether a cached answer was stopped is decided again from its text, so a warm
+//! cache replays the same outcome.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::ops::ControlFlow;
@@ -35,6 +37,8 @@ pub(super) struct PendingPart<'r> {
     pub request: &'r ProseRequest,
     /// Why the previous attempt failed (empty on a first try).
     pub findings: Vec<Finding>,
+    /// Answers to this part that were checked and failed so far.
+    pub failed: u32,
 }
 
 /// One model request: the parts of a group (a Slack thread, a page, an email thread) or a single
@@ -44,7 +48,8 @@ pub(super) struct PendingJob<'r> {
     pub parts: Vec<PendingPart<'r>>,
 }
 
-/// A model request that was asked: what it asks for, on which attempt, under which cache key.
+/// A model request that was asked: what it asks for, and its round (0 for a first try; mixed
+/// into the sampler seed, so a retry samples differently).
 struct Asked<'r> {
     job: PendingJob<'r>,
     attempt: u32,
@@ -57,11 +62,11 @@ enum Answer<'a> {
     Problem(&'a str),
 }
 
-/// Failures that no further text can undo, so an answer showing one is stopped at once.
-pub(super) const DEFINITE: [FailureReason; 5] = [
+/// Failures that no further text can undo, so an answer showing one is stopped at once. Only
+/// failures that the text and its request decide: whether a person is unknown or gone depends
+/// on the run's roster too, which a shared prose cache does not key on.
+pub(super) const DEFINITE: [FailureReason; 3] = [
     FailureReason::InventedNumber,
-    FailureReason::UnknownPerson,
-    FailureReason::DepartedPerson,
     FailureReason::Placeholder,
     FailureReason::TooLong,
 ];
@@ -235,16 +240,23 @@ impl<'r, 'c, 'p> ProseQueue<'r, 'c, 'p> {
     }
 
     /// Fact checks every part of an answer against its own packet; keeps the passing parts and
-    /// asks again for the failing ones (together, each with its correction) while retries last.
+    /// asks again for the failing ones (together, each with its correction) until a part has
+    /// failed [`MAX_RETRIES`] + 1 times. An answer stopped early ([`ProseQueue::doomed`]) never
+    /// reached the parts after its last one: they are asked again as they were, not counted.
     fn check(&mut self, asked: Asked<'r>, answer: Answer<'_>) {
         let Asked { job, attempt } = asked;
         let count = job.parts.len();
-        let texts = match answer {
-            Answer::Text(text) => split_group_answer(text, count),
-            Answer::Problem(_) => vec![None; count],
+        let (texts, stopped) = match answer {
+            Answer::Text(text) => (split_group_answer(text, count), self.doomed(&job, text)),
+            Answer::Problem(_) => (vec![None; count], false),
         };
-        let mut failed: Vec<PendingPart<'r>> = Vec::new();
+        let last_written = texts.iter().rposition(Option::is_some);
+        let mut again: Vec<PendingPart<'r>> = Vec::new();
         for (number, (part, text)) in job.parts.into_iter().zip(texts).enumerate() {
+            if stopped && last_written.is_none_or(|last| number > last) {
+                again.push(part);
+                continue;
+            }
             self.stats.attempts += 1;
             let findings = match (&answer, text) {
                 (Answer::Problem(problem), _) => vec![Finding {
@@ -274,18 +286,26 @@ impl<'r, 'c, 'p> ProseQueue<'r, 'c, 'p> {
                     .entry(reason.name().to_string())
                     .or_insert(0) += 1;
             }
-            failed.push(PendingPart { findings, ..part });
+            let failed = part.failed + 1;
+            if failed <= MAX_RETRIES {
+                again.push(PendingPart {
+                    findings,
+                    failed,
+                    ..part
+                });
+            }
         }
-        if failed.is_empty() || attempt >= MAX_RETRIES {
+        if again.is_empty() {
             return;
         }
         match answer {
-            // Only the failing parts are asked again, together, each with its correction.
-            Answer::Text(_) => self.ask(PendingJob { parts: failed }, attempt + 1),
+            // Only the failing (and unreached) parts are asked again, together, each failing
+            // one with its correction.
+            Answer::Text(_) => self.ask(PendingJob { parts: again }, attempt + 1),
             // A group prompt that cannot run (too long for the context) is split: each part is
             // asked alone. A single prompt that cannot run will not run on a retry either.
             Answer::Problem(_) if count > 1 => {
-                for part in failed {
+                for part in again {
                     let single = PendingJob {
                         parts: vec![PendingPart {
                             findings: Vec::new(),
