@@ -43,7 +43,7 @@ enum Behaviour {
 /// Whether a part (or single prompt) invents under [`Behaviour::SomePartsInvent`]: decided by
 /// its required facts, so the same part decides the same in every prompt it appears in.
 fn invents(section: &str) -> bool {
-    required_facts(section).join(",").len() % 2 == 0
+    required_facts(section).join(",").len().is_multiple_of(2)
 }
 
 /// An invented line followed by many more.

@@ -4,8 +4,9 @@
 //! parameters, seed), so an answer is reused only for exactly the same question to exactly the
 //! same model. A run whose every answer is cached makes no model call and, since the fact check
 //! and the fallbacks are pure, writes the same corpus byte for byte. An answer the fact check
-//! stopped early (at a finished line with an invented number, a placeholder or too many words:
-//! decided by the text and its request alone) is stored as far as it was written (key v2).
+//! stopped early (at a finished line with an invented number, a placeholder, a looping line or
+//! too many words: decided by the text and its request alone) is stored as far as it was
+//! written (key v2).
 
 use std::path::{Path, PathBuf};
 

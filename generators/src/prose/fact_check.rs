@@ -29,6 +29,8 @@ pub enum FailureReason {
     DepartedPerson,
     /// A template placeholder such as `[Your Name]` or `{name}`.
     Placeholder,
+    /// The same line written [`REPEATED_LINE_LIMIT`] times: the model is looping.
+    Repetition,
     /// The model produced no usable answer (context too small, generation failed).
     NoAnswer,
     /// The answer to a group request (a thread, a page) lacks this part's marker line.
@@ -46,6 +48,7 @@ impl FailureReason {
             FailureReason::UnknownPerson => "unknown_person",
             FailureReason::DepartedPerson => "departed_person",
             FailureReason::Placeholder => "placeholder",
+            FailureReason::Repetition => "repetition",
             FailureReason::NoAnswer => "no_answer",
             FailureReason::MissingPart => "missing_part",
         }
@@ -89,6 +92,13 @@ impl fmt::Display for Finding {
             FailureReason::Placeholder => {
                 write!(f, "it contained the placeholder \"{}\"", self.detail)
             }
+            FailureReason::Repetition => {
+                write!(
+                    f,
+                    "it repeated the line \"{}\" again and again",
+                    self.detail
+                )
+            }
             FailureReason::NoAnswer => write!(f, "no answer ({})", self.detail),
             FailureReason::MissingPart => {
                 write!(f, "the part was missing: no marker line opened it")
@@ -96,6 +106,12 @@ impl fmt::Display for Finding {
         }
     }
 }
+
+/// A line written this many times fails the text: a model caught in a loop. Only lines of at
+/// least [`REPEATED_LINE_MIN_WORDS`] words count (a checklist may repeat `- [ ] TODO`).
+pub const REPEATED_LINE_LIMIT: usize = 3;
+/// Words (with a letter or digit) a line needs before its repetition counts.
+const REPEATED_LINE_MIN_WORDS: usize = 4;
 
 /// A text may be this many times the kind's word limit before it counts as too long; the limit
 /// is a request to the model, the check only stops run-away answers.
@@ -193,6 +209,12 @@ impl FactChecker {
                 detail: placeholder,
             });
         }
+        if let Some(line) = repeated_line(trimmed) {
+            findings.push(Finding {
+                reason: FailureReason::Repetition,
+                detail: line,
+            });
+        }
         let day = self.event_days.get(&request.event_id).copied();
         for person in &self.people {
             let Some(as_written) = person_named(person, trimmed) else {
@@ -272,6 +294,26 @@ fn contains_word(text: &str, needle: &str) -> bool {
         start = at + needle.chars().next().map_or(1, char::len_utf8);
     }
     false
+}
+
+/// The first line of a text written [`REPEATED_LINE_LIMIT`] times (compared trimmed), if any.
+fn repeated_line(text: &str) -> Option<String> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for line in text.lines().map(str::trim) {
+        let words = line
+            .split_whitespace()
+            .filter(|word| word.chars().any(char::is_alphanumeric))
+            .count();
+        if words < REPEATED_LINE_MIN_WORDS {
+            continue;
+        }
+        let count = counts.entry(line).or_insert(0);
+        *count += 1;
+        if *count == REPEATED_LINE_LIMIT {
+            return Some(line.to_string());
+        }
+    }
+    None
 }
 
 /// Slack mentions `<@...>` in a text.
@@ -428,6 +470,23 @@ mod tests {
             reasons(&checker().check(&request, &long)),
             vec![FailureReason::TooLong]
         );
+    }
+
+    #[test]
+    fn a_line_written_three_times_is_a_loop() {
+        let request = request(&["PLAT-12"], &[]);
+        let looping = "PLAT-12 is done.\nSending the notes to the team.\n\
+                       Sending the notes to the team.\n  Sending the notes to the team.";
+        let findings = checker().check(&request, looping);
+        assert_eq!(reasons(&findings), vec![FailureReason::Repetition]);
+        assert_eq!(findings[0].detail, "Sending the notes to the team.");
+        // Twice is fine, and short lines (a checklist) never count.
+        let twice =
+            "PLAT-12 is done.\nSending the notes to the team.\nSending the notes to the team.";
+        assert!(checker().check(&request, twice).is_empty());
+        let checklist = "PLAT-12\n- [ ] write the docs\n- [ ] write the docs\n- [ ] write the docs";
+        let findings = checker().check(&request, checklist);
+        assert!(findings.is_empty(), "{findings:?}");
     }
 
     #[test]

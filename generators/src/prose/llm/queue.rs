@@ -9,7 +9,8 @@
 //! which parts fall back) depends only on the answers, never on the order they arrive in.
 //!
 //! While an answer is being written, every finished line is checked for the failures that more
-//! text cannot undo ([`DEFINITE`]: an invented number, a placeholder, too many words). The first
+//! text cannot undo ([`DEFINITE`]: an invented number, a placeholder, a line repeated in a loop,
+//! too many words). The first
 //! such line stops the answer. The part it stopped in then fails the full check like any other
 //! (the full check finds at least the same failures: each only looks at complete words); the
 //! parts of a group after it were never reached, so they are asked again as they were, with no
@@ -65,9 +66,10 @@ enum Answer<'a> {
 /// Failures that no further text can undo, so an answer showing one is stopped at once. Only
 /// failures that the text and its request decide: whether a person is unknown or gone depends
 /// on the run's roster too, which a shared prose cache does not key on.
-pub(super) const DEFINITE: [FailureReason; 3] = [
+pub(super) const DEFINITE: [FailureReason; 4] = [
     FailureReason::InventedNumber,
     FailureReason::Placeholder,
+    FailureReason::Repetition,
     FailureReason::TooLong,
 ];
 
@@ -376,9 +378,10 @@ impl JobQueue for ProseQueue<'_, '_, '_> {
         self.stats.model_calls += 1;
         self.stats.prompt_tokens += generation.prompt_tokens;
         self.stats.generated_tokens += generation.generated_tokens;
-        self.overall.done += 1;
         self.overall.generated_tokens += generation.generated_tokens;
         if let Some((key, waiting)) = self.asked.remove(&ticket) {
+            // One answer serves every request asked under its key.
+            self.overall.done += waiting.len() as u64;
             self.tickets.remove(&key);
             match &generation.text {
                 Some(text) => {
