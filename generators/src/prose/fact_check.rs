@@ -108,7 +108,7 @@ impl fmt::Display for Finding {
 }
 
 /// A line written this many times fails the text: a model caught in a loop. Only lines of at
-/// least [`REPEATED_LINE_MIN_WORDS`] words count (a checklist may repeat `- [ ] TODO`).
+/// least [`REPEATED_LINE_MIN_WORDS`] words count (a checklist may repeat `- [ ] docs`).
 pub const REPEATED_LINE_LIMIT: usize = 3;
 /// Words (with a letter or digit) a line needs before its repetition counts.
 const REPEATED_LINE_MIN_WORDS: usize = 4;
