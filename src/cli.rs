@@ -64,6 +64,13 @@ pub struct SimulateArgs {
     /// GGUF model file for `--prose llm` (overrides the scenario's `prose.model`).
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
+    /// Model layers to offload to the GPU for `--prose llm` (overrides `prose.gpu_layers`; a
+    /// number above the model's layer count offloads all of them). Needs a CUDA build.
+    #[arg(long, value_name = "N")]
+    pub gpu_layers: Option<u32>,
+    /// Sequences decoded together for `--prose llm` (overrides `prose.batch_size`).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(orgforge_engine::scenario::MAX_BATCH_SIZE)))]
+    pub batch_size: Option<u32>,
     /// SQLite prose cache for `--prose llm`; default `$XDG_CACHE_HOME/orgforge/prose-cache.sqlite`
     /// (or `~/.cache/...`). A rerun with a warm cache makes no model call.
     #[arg(long, value_name = "FILE")]

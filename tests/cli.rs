@@ -205,6 +205,20 @@ fn an_existing_output_is_kept_unless_forced() {
 }
 
 #[test]
+fn a_batch_size_outside_its_range_exits_2_and_writes_nothing() {
+    let dir = Dir::new();
+    for size in ["0", "513"] {
+        let out = orgforge(
+            &dir,
+            &["simulate", "--batch-size", size, "--out", "never"],
+            2,
+        );
+        assert!(stderr(&out).contains("--batch-size"), "{}", stderr(&out));
+    }
+    assert!(dir.listing().is_empty(), "{:?}", dir.listing());
+}
+
+#[test]
 fn a_bad_scenario_exits_2_with_a_location_and_writes_nothing() {
     let dir = Dir::new();
     let template = stdout(&orgforge(

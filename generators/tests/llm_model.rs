@@ -19,13 +19,17 @@ fn model_path() -> Option<PathBuf> {
 }
 
 fn generator(batch_size: u32) -> Option<LlamaGenerator> {
+    generator_with_layers(batch_size, 0)
+}
+
+fn generator_with_layers(batch_size: u32, gpu_layers: u32) -> Option<LlamaGenerator> {
     let Some(path) = model_path() else {
         eprintln!("skipped: no GGUF model (set ORGFORGE_TEST_MODEL or run scripts/fetch-model.sh)");
         return None;
     };
     let settings = LlamaSettings {
         context_size: 1024,
-        gpu_layers: 0,
+        gpu_layers,
         batch_size,
         threads: 2,
     };
@@ -131,6 +135,26 @@ fn seeded_sampling_repeats_and_ignores_batch_neighbours() {
         "job 2 in a batch vs alone identical: {}",
         alone[0] == first[2]
     );
+}
+
+#[test]
+fn sampling_on_several_threads_chooses_the_same_tokens() {
+    // GPU layers switch sampling to all threads; a build without a GPU ignores the offload, so
+    // the logits are the same and only the sampling is split (two threads, five slots each).
+    let (Some(mut one), Some(mut several)) =
+        (generator_with_layers(10, 0), generator_with_layers(10, 1))
+    else {
+        return;
+    };
+    let mut sampled = jobs(&one, 0.8);
+    sampled.extend(jobs(&one, 0.8).into_iter().map(|job| GenerationJob {
+        seed: job.seed + 100,
+        ..job
+    }));
+    let on_one = texts(&mut one, &sampled);
+    assert_eq!(on_one.len(), 10);
+    assert!(on_one.iter().all(|text| !text.is_empty()), "{on_one:?}");
+    assert_eq!(on_one, texts(&mut several, &sampled));
 }
 
 #[test]
@@ -274,10 +298,13 @@ fn throughput_report() {
     };
     let prompt = jobs(&batched, 0.0)[0].prompt.clone();
     for sequences in [1, 16] {
-        let rate = batched
-            .raw_decode_tokens_per_second(&prompt, sequences, 32)
+        let rates = batched
+            .raw_tokens_per_second(&prompt, sequences, 32)
             .unwrap_or_else(|e| panic!("{e}"));
-        eprintln!("raw decode, {sequences} sequences: {rate:.1} tokens/s");
+        eprintln!(
+            "raw, {sequences} sequences: prefill {:.1}, decode {:.1} tokens/s",
+            rates.prefill, rates.decode
+        );
     }
     let mut many = Vec::new();
     for round in 0..4 {

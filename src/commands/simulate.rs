@@ -31,6 +31,12 @@ pub fn run(args: SimulateArgs) -> Result<i32, Failure> {
     if let Some(model) = &args.model {
         scenario.prose.model = Some(model.display().to_string());
     }
+    if let Some(layers) = args.gpu_layers {
+        scenario.prose.gpu_layers = layers;
+    }
+    if let Some(batch_size) = args.batch_size {
+        scenario.prose.batch_size = batch_size;
+    }
     // The model and the prose cache are checked before the engine runs: bad input fails fast.
     let llm = llm_prose::prepare(&scenario, &args)?;
     let seed_source = if args.seed.is_some() {

@@ -13,7 +13,7 @@ mod validate;
 pub use load::{Diagnostic, Overrides, ScenarioError, load};
 pub use model::*;
 pub use templates::{DEFAULT_SCENARIO_YAML, template, template_names};
-pub use validate::{MAX_DAYS, Problem, validate};
+pub use validate::{MAX_BATCH_SIZE, MAX_DAYS, Problem, validate};
 
 /// The JSON Schema of [`Scenario`], for editor completion (`schema/scenario.schema.json`).
 pub fn json_schema() -> serde_json::Value {

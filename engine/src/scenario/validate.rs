@@ -13,7 +13,8 @@ pub const MAX_DAYS: u32 = 2000;
 /// Smallest context window the llm backend accepts, in tokens.
 const MIN_CONTEXT_SIZE: u32 = 512;
 /// Most sequences decoded together.
-const MAX_BATCH_SIZE: u32 = 512;
+/// Most sequences `prose.batch_size` may decode together.
+pub const MAX_BATCH_SIZE: u32 = 512;
 /// Fewest tokens a single prose request may generate.
 const MIN_MAX_TOKENS: u32 = 16;
 /// Tolerance of the severity mix sum.

@@ -35,6 +35,8 @@ use llama_cpp_2::model::params::LlamaModelParams;
 use llama_cpp_2::model::{LlamaChatMessage, LlamaChatTemplate, LlamaModel};
 use llama_cpp_2::sampling::LlamaSampler;
 use llama_cpp_2::token::LlamaToken;
+use llama_cpp_2::token::data::LlamaTokenData;
+use llama_cpp_2::token::data_array::LlamaTokenDataArray;
 
 use super::prompt::Prompt;
 use super::{ChatFormat, Generation, GenerationJob, JobQueue, TextGenerator};
@@ -50,12 +52,17 @@ const MAX_PARALLEL_SEQUENCES: u32 = 255;
 /// The llama backend, initialised once per process (a second `init` fails).
 static BACKEND: OnceLock<Result<LlamaBackend, String>> = OnceLock::new();
 
+/// Set (to anything) to keep llama.cpp's own log on stderr: devices found, layers offloaded.
+pub const LOG_VARIABLE: &str = "ORGFORGE_LLAMA_LOG";
+
 fn backend() -> Result<&'static LlamaBackend, ProseError> {
     BACKEND
         .get_or_init(|| {
             LlamaBackend::init()
                 .map(|mut backend| {
-                    backend.void_logs();
+                    if std::env::var_os(LOG_VARIABLE).is_none() {
+                        backend.void_logs();
+                    }
                     backend
                 })
                 .map_err(|error| error.to_string())
@@ -69,7 +76,8 @@ fn backend() -> Result<&'static LlamaBackend, ProseError> {
 pub struct LlamaSettings {
     /// Most tokens of one sequence's context (prompt plus answer).
     pub context_size: u32,
-    /// Layers offloaded to a GPU (needs the `cuda` feature to matter).
+    /// Layers offloaded to a GPU (matters with a CUDA build of llama.cpp: the `cuda` feature,
+    /// or `llm-dynamic` against CUDA libraries).
     pub gpu_layers: u32,
     /// Sequences decoded together.
     pub batch_size: u32,
@@ -118,6 +126,68 @@ impl ChatFormat for LlamaChat {
             .apply_chat_template(&self.template, &messages, true)
             .map_err(|error| backend_error("chat template", error))
     }
+}
+
+/// Fewest ready sequences worth handing to a sampling thread of their own.
+const SEQUENCES_PER_SAMPLING_WORKER: usize = 4;
+
+/// A ready slot's sampler, its logits, and where its choice goes (`None` inside: no choice).
+type Ready<'a> = (
+    &'a mut LlamaSampler,
+    &'a [f32],
+    &'a mut Option<Option<LlamaToken>>,
+);
+
+/// Samples the next token of every slot whose logits are ready (clearing `logits_at`), on up to
+/// `workers` threads: `Some(choice)` for those slots, `None` for the others. Each slot has its
+/// own sampler and seed, so the tokens do not depend on how the slots are split between threads.
+fn sample_ready(
+    context: &LlamaContext<'_>,
+    slots: &mut [Option<Slot>],
+    workers: usize,
+) -> Vec<Option<Option<LlamaToken>>> {
+    let mut tokens = vec![None; slots.len()];
+    // Logits are read here, on one thread: the first read after a decode may reorder them.
+    let mut ready: Vec<Ready<'_>> = slots
+        .iter_mut()
+        .zip(tokens.iter_mut())
+        .filter_map(|(slot, token)| {
+            let slot = slot.as_mut()?;
+            let at = slot.logits_at.take()?;
+            Some((&mut slot.sampler, context.get_logits_ith(at), token))
+        })
+        .collect();
+    let sample = |(sampler, logits, token): &mut Ready<'_>| {
+        // What `llama_sampler_sample` does, from a logits slice: every token a candidate,
+        // the chain applied, the choice accepted.
+        let mut candidates = LlamaTokenDataArray::from_iter(
+            logits
+                .iter()
+                .enumerate()
+                .map(|(id, &logit)| LlamaTokenData::new(LlamaToken(id as i32), logit, 0.0)),
+            false,
+        );
+        sampler.apply(&mut candidates);
+        let chosen = candidates.selected_token();
+        if let Some(chosen) = chosen {
+            sampler.accept(chosen);
+        }
+        **token = Some(chosen);
+    };
+    let workers = workers
+        .min(ready.len() / SEQUENCES_PER_SAMPLING_WORKER)
+        .max(1);
+    if workers == 1 {
+        ready.iter_mut().for_each(sample);
+    } else {
+        let chunk = ready.len().div_ceil(workers);
+        std::thread::scope(|scope| {
+            for part in ready.chunks_mut(chunk) {
+                scope.spawn(|| part.iter_mut().for_each(sample));
+            }
+        });
+    }
+    tokens
 }
 
 /// One live sequence.
@@ -200,21 +270,23 @@ impl LlamaGenerator {
             .map_err(|error| backend_error("cannot create a llama context", error))
     }
 
-    /// Raw batched decode throughput, the ceiling for [`TextGenerator::run`]: `sequences`
-    /// sequences each prefill `prompt` and then decode `tokens` tokens greedily, all in one
-    /// batch, with no prefix sharing, fact check or cache. Returns generated tokens per second.
-    pub fn raw_decode_tokens_per_second(
+    /// Raw llama.cpp throughput, the ceiling for [`TextGenerator::run`]: `sequences` sequences
+    /// each prefill `prompt` (one decode call each) and then decode `tokens` tokens greedily,
+    /// all in one batch, with no prefix sharing, sampling chain, fact check or cache. Rates are
+    /// tokens per second of llama.cpp's work alone.
+    pub fn raw_tokens_per_second(
         &self,
         prompt: &str,
         sequences: u32,
         tokens: u32,
-    ) -> Result<f64, ProseError> {
+    ) -> Result<RawRates, ProseError> {
         let prompt_tokens = self.tokenize(prompt);
         let length = prompt_tokens.len() as u32 + tokens + 1;
         let per_sequence = length.div_ceil(CONTEXT_GRANULE_TOKENS) * CONTEXT_GRANULE_TOKENS;
         let mut context = self.context(sequences, per_sequence)?;
         let vocab = self.model.vocab();
         let mut batch = LlamaBatch::new(BATCH_TOKENS as usize, 1);
+        let mut prefill_seconds = 0.0;
         for sequence in 0..sequences as i32 {
             batch.clear();
             for (index, token) in prompt_tokens.iter().enumerate() {
@@ -223,13 +295,15 @@ impl LlamaGenerator {
                     .add(*token, index as i32, &[sequence], last)
                     .map_err(|e| backend_error("batch", e))?;
             }
+            let started = std::time::Instant::now();
             context
                 .decode(&mut batch)
                 .map_err(|e| backend_error("decode", e))?;
+            let _ = context.get_logits_ith(batch.n_tokens() - 1);
+            prefill_seconds += started.elapsed().as_secs_f64();
         }
-        let mut sampler = LlamaSampler::greedy();
         let mut next: Vec<LlamaToken> = vec![vocab.bos(); sequences as usize];
-        let started = std::time::Instant::now();
+        let mut seconds = 0.0;
         let mut generated: u64 = 0;
         for step in 0..tokens {
             batch.clear();
@@ -239,21 +313,37 @@ impl LlamaGenerator {
                     .add(next[sequence as usize], position, &[sequence], true)
                     .map_err(|e| backend_error("batch", e))?;
             }
+            // Decode time only, up to the logits being readable (on a GPU that waits for the
+            // device); picking the tokens is outside it.
+            let started = std::time::Instant::now();
             context
                 .decode(&mut batch)
                 .map_err(|e| backend_error("decode", e))?;
+            let _ = context.get_logits_ith(0);
+            seconds += started.elapsed().as_secs_f64();
             for (index, token) in next.iter_mut().enumerate() {
-                *token = sampler.sample(&context, index as i32);
+                *token = greedy(context.get_logits_ith(index as i32));
                 generated += 1;
             }
         }
-        let seconds = started.elapsed().as_secs_f64();
-        Ok(if seconds > 0.0 {
-            generated as f64 / seconds
-        } else {
-            0.0
+        let rate = |count: f64, seconds: f64| if seconds > 0.0 { count / seconds } else { 0.0 };
+        Ok(RawRates {
+            prefill: rate(
+                prompt_tokens.len() as f64 * f64::from(sequences),
+                prefill_seconds,
+            ),
+            decode: rate(generated as f64, seconds),
         })
     }
+}
+
+/// What [`LlamaGenerator::raw_tokens_per_second`] measured, in tokens per second.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RawRates {
+    /// Prompt tokens prefilled, one sequence's prompt per decode call.
+    pub prefill: f64,
+    /// Tokens generated, one per sequence per decode call.
+    pub decode: f64,
 }
 
 /// Drops sequence `index`'s cells from position `from` on. `false` when the model's memory
@@ -269,6 +359,17 @@ fn trim(context: &mut LlamaContext<'_>, index: usize, from: usize) -> Result<boo
             .map_err(|e| backend_error("kv cache", e))?;
     }
     Ok(kept)
+}
+
+/// The most likely token of a logits row (the first of equals, as llama.cpp's greedy sampler).
+fn greedy(logits: &[f32]) -> LlamaToken {
+    let mut best = 0;
+    for (id, logit) in logits.iter().enumerate() {
+        if *logit > logits[best] {
+            best = id;
+        }
+    }
+    LlamaToken(best as i32)
 }
 
 /// Tokens `a` and `b` share from their start.
@@ -341,6 +442,14 @@ impl TextGenerator for LlamaGenerator {
         let sequences = parallel + u32::from(shared);
         let mut context = self.context(sequences, per_sequence)?;
         let vocab = self.model.vocab();
+        // With the model on a GPU the CPU waits during decode, and sampling (a pass over the
+        // whole vocabulary per sequence) is the CPU's share of every step: spread it. On a CPU
+        // the decode's own threads need the cores and sampling is a sliver of the step.
+        let sampling_workers = if self.settings.gpu_layers > 0 {
+            self.settings.threads.max(1) as usize
+        } else {
+            1
+        };
         let mut batch = LlamaBatch::new(BATCH_TOKENS as usize, 1);
 
         // The shared prefix, decoded once into the last sequence id.
@@ -482,17 +591,16 @@ impl TextGenerator for LlamaGenerator {
                 .decode(&mut batch)
                 .map_err(|e| backend_error("decode", e))?;
             // Sample every slot whose logits are ready; hand finished sequences to the queue.
-            for entry in slots.iter_mut() {
-                let Some(slot) = entry else {
+            let sampled = sample_ready(&context, &mut slots, sampling_workers);
+            for (entry, sampled) in slots.iter_mut().zip(sampled) {
+                let (Some(slot), Some(token)) = (entry.as_mut(), sampled) else {
                     continue;
                 };
-                let Some(at) = slot.logits_at.take() else {
-                    continue;
-                };
-                let token = slot.sampler.sample(&context, at);
-                let end = vocab.is_eog(token);
+                // A chain that chose nothing ends the answer like an end-of-generation token.
+                let end = token.is_none_or(|token| vocab.is_eog(token));
                 let mut stop = false;
-                if !end {
+                if let Some(token) = token.filter(|_| !end) {
+                    slot.next = Some(token);
                     let piece = vocab.token_to_piece(token, false, None);
                     let line_done = piece.contains(&b'\n');
                     slot.bytes.extend(piece);
@@ -514,8 +622,6 @@ impl TextGenerator for LlamaGenerator {
                     if queue.finished(ticket, generation).is_break() {
                         return Ok(());
                     }
-                } else {
-                    slot.next = Some(token);
                 }
             }
         }
