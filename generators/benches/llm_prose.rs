@@ -23,7 +23,8 @@
 //! `ORGFORGE_BENCH_RAW` (0 skips the raw decode measurements), `ORGFORGE_BENCH_DAYS` (default
 //! 1), `ORGFORGE_BENCH_MAX_TOKENS` (token limit per text, default 64), `ORGFORGE_BENCH_SCENARIO`
 //! (a compiled-in scenario, default `default`), `ORGFORGE_BENCH_GPU_LAYERS` (layers offloaded,
-//! default 0), `ORGFORGE_BENCH_CONTEXT` (context per sequence, default 4096), and
+//! default 0), `ORGFORGE_BENCH_CONTEXT` (context per sequence, default 4096),
+//! `ORGFORGE_BENCH_SAMPLING_THREADS` (default: all threads with GPU layers, else 1), and
 //! `ORGFORGE_TEST_MODEL` (the model file). One day of the default scenario is about 370 texts in
 //! about 320 model requests whose prompts (hundreds of tokens each) dwarf the answers: on two CPU
 //! cores, where prefill and batched decode are both compute-bound, one cold run takes well over
@@ -71,12 +72,14 @@ fn model_path() -> Option<PathBuf> {
 
 fn generator(path: &Path, batch_size: u32) -> LlamaGenerator {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get() as u32);
-    let settings = LlamaSettings {
-        context_size: env_number("ORGFORGE_BENCH_CONTEXT", CONTEXT_SIZE).max(256),
-        gpu_layers: env_number("ORGFORGE_BENCH_GPU_LAYERS", 0),
+    let mut settings = LlamaSettings::new(
+        env_number("ORGFORGE_BENCH_CONTEXT", CONTEXT_SIZE).max(256),
+        env_number("ORGFORGE_BENCH_GPU_LAYERS", 0),
         batch_size,
         threads,
-    };
+    );
+    settings.sampling_threads =
+        env_number("ORGFORGE_BENCH_SAMPLING_THREADS", settings.sampling_threads).max(1);
     LlamaGenerator::load(path, settings, "bench".to_string()).unwrap_or_else(|e| panic!("{e}"))
 }
 

@@ -27,12 +27,7 @@ fn generator_with_layers(batch_size: u32, gpu_layers: u32) -> Option<LlamaGenera
         eprintln!("skipped: no GGUF model (set ORGFORGE_TEST_MODEL or run scripts/fetch-model.sh)");
         return None;
     };
-    let settings = LlamaSettings {
-        context_size: 1024,
-        gpu_layers,
-        batch_size,
-        threads: 2,
-    };
+    let settings = LlamaSettings::new(1024, gpu_layers, batch_size, 2);
     match LlamaGenerator::load(&path, settings, "test".to_string()) {
         Ok(generator) => Some(generator),
         Err(error) => panic!("cannot load {}: {error}", path.display()),
@@ -139,8 +134,9 @@ fn seeded_sampling_repeats_and_ignores_batch_neighbours() {
 
 #[test]
 fn sampling_on_several_threads_chooses_the_same_tokens() {
-    // GPU layers switch sampling to all threads; a build without a GPU ignores the offload, so
-    // the logits are the same and only the sampling is split (two threads, five slots each).
+    // GPU layers switch sampling to all threads (`LlamaSettings::new`); a build without a GPU
+    // ignores the offload, so the logits are the same and only the sampling is split (two
+    // threads, five slots each).
     let (Some(mut one), Some(mut several)) =
         (generator_with_layers(10, 0), generator_with_layers(10, 1))
     else {

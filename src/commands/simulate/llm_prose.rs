@@ -87,12 +87,12 @@ fn load(
     let threads = std::thread::available_parallelism()
         .map(|count| count.get() as u32)
         .unwrap_or(1);
-    let settings = LlamaSettings {
-        context_size: prose.context_size.max(1),
-        gpu_layers: prose.gpu_layers,
-        batch_size: prose.batch_size.max(1),
+    let settings = LlamaSettings::new(
+        prose.context_size.max(1),
+        prose.gpu_layers,
+        prose.batch_size.max(1),
         threads,
-    };
+    );
     let generator =
         LlamaGenerator::load(&model.path, settings, model.sha256.clone()).map_err(|error| {
             Failure::BadInput(format!(

@@ -83,6 +83,24 @@ pub struct LlamaSettings {
     pub batch_size: u32,
     /// CPU threads for decoding.
     pub threads: u32,
+    /// CPU threads that sample the ready sequences after each decode.
+    pub sampling_threads: u32,
+}
+
+impl LlamaSettings {
+    /// Settings that sample on every thread when layers are on a GPU (the CPU otherwise waits
+    /// during decode, and sampling, a pass over the whole vocabulary per sequence, is its share
+    /// of each step), and on the decoding thread alone on a CPU (llama.cpp's own threads need
+    /// the cores; sampling is a sliver of a CPU step).
+    pub fn new(context_size: u32, gpu_layers: u32, batch_size: u32, threads: u32) -> Self {
+        LlamaSettings {
+            context_size,
+            gpu_layers,
+            batch_size,
+            threads,
+            sampling_threads: if gpu_layers > 0 { threads.max(1) } else { 1 },
+        }
+    }
 }
 
 /// A GGUF model loaded into llama.cpp.
@@ -442,14 +460,7 @@ impl TextGenerator for LlamaGenerator {
         let sequences = parallel + u32::from(shared);
         let mut context = self.context(sequences, per_sequence)?;
         let vocab = self.model.vocab();
-        // With the model on a GPU the CPU waits during decode, and sampling (a pass over the
-        // whole vocabulary per sequence) is the CPU's share of every step: spread it. On a CPU
-        // the decode's own threads need the cores and sampling is a sliver of the step.
-        let sampling_workers = if self.settings.gpu_layers > 0 {
-            self.settings.threads.max(1) as usize
-        } else {
-            1
-        };
+        let sampling_workers = self.settings.sampling_threads.max(1) as usize;
         let mut batch = LlamaBatch::new(BATCH_TOKENS as usize, 1);
 
         // The shared prefix, decoded once into the last sequence id.
