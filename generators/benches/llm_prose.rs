@@ -24,7 +24,8 @@
 //! 1), `ORGFORGE_BENCH_MAX_TOKENS` (token limit per text, default 64), `ORGFORGE_BENCH_SCENARIO`
 //! (a compiled-in scenario, default `default`), `ORGFORGE_BENCH_GPU_LAYERS` (layers offloaded,
 //! default 0), `ORGFORGE_BENCH_CONTEXT` (context per sequence, default 4096),
-//! `ORGFORGE_BENCH_SAMPLING_THREADS` (default: all threads with GPU layers, else 1), and
+//! `ORGFORGE_BENCH_SAMPLING_THREADS` (default: all threads with GPU layers, else 1),
+//! `ORGFORGE_BENCH_BATCH_TOKENS` (tokens per decode call, default 1024), and
 //! `ORGFORGE_TEST_MODEL` (the model file). One day of the default scenario is about 370 texts in
 //! about 320 model requests whose prompts (hundreds of tokens each) dwarf the answers: on two CPU
 //! cores, where prefill and batched decode are both compute-bound, one cold run takes well over
@@ -80,6 +81,7 @@ fn generator(path: &Path, batch_size: u32) -> LlamaGenerator {
     );
     settings.sampling_threads =
         env_number("ORGFORGE_BENCH_SAMPLING_THREADS", settings.sampling_threads).max(1);
+    settings.batch_tokens = env_number("ORGFORGE_BENCH_BATCH_TOKENS", settings.batch_tokens);
     LlamaGenerator::load(path, settings, "bench".to_string()).unwrap_or_else(|e| panic!("{e}"))
 }
 

@@ -44,8 +44,9 @@ use crate::prose::ProseError;
 
 /// Granularity of llama.cpp's per-sequence context (it pads to this).
 const CONTEXT_GRANULE_TOKENS: u32 = 256;
-/// Tokens one `decode` call may carry (prefill chunks plus one token per generating sequence).
-const BATCH_TOKENS: u32 = 1024;
+/// Tokens one `decode` call may carry by default (prefill chunks plus one token per generating
+/// sequence).
+pub const DEFAULT_BATCH_TOKENS: u32 = 1024;
 /// Most sequences llama.cpp allows in one context (`LLAMA_MAX_SEQ`), less the prefix sequence.
 const MAX_PARALLEL_SEQUENCES: u32 = 255;
 
@@ -85,6 +86,9 @@ pub struct LlamaSettings {
     pub threads: u32,
     /// CPU threads that sample the ready sequences after each decode.
     pub sampling_threads: u32,
+    /// Tokens one decode call may carry: prefill chunks plus one token per generating sequence
+    /// (llama.cpp's `n_batch` and `n_ubatch`).
+    pub batch_tokens: u32,
 }
 
 impl LlamaSettings {
@@ -99,6 +103,7 @@ impl LlamaSettings {
             batch_size,
             threads,
             sampling_threads: if gpu_layers > 0 { threads.max(1) } else { 1 },
+            batch_tokens: DEFAULT_BATCH_TOKENS,
         }
     }
 }
@@ -252,6 +257,14 @@ impl LlamaGenerator {
         })
     }
 
+    /// Tokens per decode call: the setting, with room for a token of every sequence and more.
+    fn batch_tokens(&self) -> u32 {
+        self.settings
+            .batch_tokens
+            .max(self.settings.batch_size.saturating_mul(2))
+            .max(64)
+    }
+
     /// The settings the model runs with.
     pub fn settings(&self) -> LlamaSettings {
         self.settings
@@ -277,8 +290,8 @@ impl LlamaGenerator {
         let total = per_sequence_tokens.saturating_mul(sequences);
         let params = LlamaContextParams::default()
             .with_n_ctx(NonZeroU32::new(total))
-            .with_n_batch(BATCH_TOKENS)
-            .with_n_ubatch(BATCH_TOKENS)
+            .with_n_batch(self.batch_tokens())
+            .with_n_ubatch(self.batch_tokens())
             .with_n_seq_max(sequences)
             .with_kv_unified(false)
             .with_n_threads(threads)
@@ -303,7 +316,7 @@ impl LlamaGenerator {
         let per_sequence = length.div_ceil(CONTEXT_GRANULE_TOKENS) * CONTEXT_GRANULE_TOKENS;
         let mut context = self.context(sequences, per_sequence)?;
         let vocab = self.model.vocab();
-        let mut batch = LlamaBatch::new(BATCH_TOKENS as usize, 1);
+        let mut batch = LlamaBatch::new(self.batch_tokens() as usize, 1);
         let mut prefill_seconds = 0.0;
         for sequence in 0..sequences as i32 {
             batch.clear();
@@ -461,14 +474,14 @@ impl TextGenerator for LlamaGenerator {
         let mut context = self.context(sequences, per_sequence)?;
         let vocab = self.model.vocab();
         let sampling_workers = self.settings.sampling_threads.max(1) as usize;
-        let mut batch = LlamaBatch::new(BATCH_TOKENS as usize, 1);
+        let mut batch = LlamaBatch::new(self.batch_tokens() as usize, 1);
 
         // The shared prefix, decoded once into the last sequence id.
         let prefix_sequence = parallel as i32;
-        for (chunk_index, chunk) in prefix.chunks(BATCH_TOKENS as usize).enumerate() {
+        for (chunk_index, chunk) in prefix.chunks(self.batch_tokens() as usize).enumerate() {
             batch.clear();
             for (offset, token) in chunk.iter().enumerate() {
-                let position = (chunk_index * BATCH_TOKENS as usize + offset) as i32;
+                let position = (chunk_index * self.batch_tokens() as usize + offset) as i32;
                 batch
                     .add(*token, position, &[prefix_sequence], false)
                     .map_err(|e| backend_error("batch", e))?;
@@ -563,7 +576,7 @@ impl TextGenerator for LlamaGenerator {
             // One decode: a token for each generating slot, then prefill chunks, in sequence
             // order (llama.cpp splits per-sequence streams best when ids are consecutive).
             batch.clear();
-            let mut room = BATCH_TOKENS as usize
+            let mut room = self.batch_tokens() as usize
                 - slots
                     .iter()
                     .filter(|s| s.as_ref().is_some_and(|s| s.next.is_some()))
