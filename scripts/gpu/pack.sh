@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Puts together what scripts/gpu/device-run.sh needs on a GPU machine that has no Rust toolchain
 # and no network, in target/gpu-pack, and packs it as target/gpu/pack.tar.xz (the folder to carry
-# there; xz brings about 70 MB down to about 20):
+# there; xz brings about 85 MB down to about 30):
 #   bin/orgforge, bin/llm_prose   built here with `--features llm-dynamic` (llama.cpp linked as
 #                                 shared libraries, found through LD_LIBRARY_PATH there)
 #   lib/                          llama.cpp's CUDA build (scripts/gpu/build-cuda-libs.sh first)

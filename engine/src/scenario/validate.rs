@@ -12,7 +12,6 @@ use crate::artifact::is_safe_path_component;
 pub const MAX_DAYS: u32 = 2000;
 /// Smallest context window the llm backend accepts, in tokens.
 const MIN_CONTEXT_SIZE: u32 = 512;
-/// Most sequences decoded together.
 /// Most sequences `prose.batch_size` may decode together.
 pub const MAX_BATCH_SIZE: u32 = 512;
 /// Fewest tokens a single prose request may generate.
